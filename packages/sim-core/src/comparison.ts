@@ -1,0 +1,238 @@
+import { C } from './counters.ts';
+import type { EventMode } from './event-log.ts';
+import { pagesOf, type Scenario } from './scenario.ts';
+import { Simulation } from './simulation.ts';
+import { buildReferenceSource, type TraceTable } from './workload/build.ts';
+import type { ReferenceSource } from './workload/source.ts';
+
+/** Knobs a person may turn while a run plays; applied to every run of a comparison at the same reference. */
+export type KnobName = 'limitMiB' | 'hotMiB' | 'thp' | 'khugepagedPagesToScan' | 'khugepagedScanSleepMs';
+export const KNOB_NAMES: readonly KnobName[] = ['limitMiB', 'hotMiB', 'thp', 'khugepagedPagesToScan', 'khugepagedScanSleepMs'];
+
+export interface KnobChange {
+  /** Reference index at which it applies. */
+  at: number;
+  knob: KnobName;
+  value: number;
+}
+
+interface Checkpoint {
+  refIndex: number;
+  nextKhugepaged: number;
+  source: ReferenceSource;
+  sims: Simulation[];
+  bytes: number;
+}
+
+export interface ComparisonOptions {
+  eventMode?: EventMode;
+  traces?: TraceTable;
+  /** Take a checkpoint every this many references (default: every 5 simulated seconds). */
+  checkpointEveryRefs?: number;
+  /** Bound on the memory checkpoints may hold; older ones are thinned out past it. */
+  maxCheckpointBytes?: number;
+}
+
+const CHUNK = 4096;
+
+/**
+ * Several runs of one scenario and seed under different policies, advanced in lockstep on the
+ * identical reference stream (one generator feeds them all), so every difference between them is
+ * the policy's. A single run is a comparison of one. Owns the clock: references, simulated time,
+ * khugepaged wake-ups, knob changes, checkpoints and seeking.
+ */
+export class Comparison {
+  sims: Simulation[];
+  refIndex = 0;
+  private source: ReferenceSource;
+  private nextKhugepaged: number;
+  private readonly buf = new Uint32Array(CHUNK);
+  private checkpoints: Checkpoint[] = [];
+  /** Every knob change, in order; replayed when seeking so a seek reproduces the run. */
+  knobLog: KnobChange[] = [];
+  private readonly checkpointEvery: number;
+  private readonly maxCheckpointBytes: number;
+
+  constructor(
+    readonly scenario: Scenario,
+    readonly policies: readonly string[],
+    readonly seed: number,
+    private readonly opts: ComparisonOptions = {},
+  ) {
+    if (policies.length === 0) throw new Error('a comparison needs at least one policy');
+    this.sims = policies.map((p) => new Simulation(scenario, p, opts.eventMode ?? 'off'));
+    this.source = buildReferenceSource(scenario, seed, opts.traces);
+    this.nextKhugepaged = this.khugepagedInterval();
+    this.checkpointEvery = opts.checkpointEveryRefs ?? Math.max(CHUNK, Math.round(5 * scenario.rate));
+    this.maxCheckpointBytes = opts.maxCheckpointBytes ?? 256 * 1024 * 1024;
+    this.checkpoint();
+  }
+
+  get rate(): number {
+    return this.scenario.rate;
+  }
+
+  /** Simulated seconds since the start. */
+  get time(): number {
+    return this.refIndex / this.scenario.rate;
+  }
+
+  private khugepagedInterval(): number {
+    const ms = this.sims[0].host.cfg.khugepaged.scanSleepMs;
+    return Math.max(1, Math.round((ms / 1000) * this.scenario.rate));
+  }
+
+  setEventMode(mode: EventMode): void {
+    for (const s of this.sims) s.events.setMode(mode);
+  }
+
+  /** Advance every run by `n` references. */
+  step(n: number): void {
+    const end = this.refIndex + Math.max(0, Math.floor(n));
+    while (this.refIndex < end) {
+      let k = Math.min(CHUNK, end - this.refIndex, this.nextKhugepaged - this.refIndex);
+      const nextCp = this.lastCheckpoint().refIndex + this.checkpointEvery;
+      k = Math.min(k, nextCp - this.refIndex);
+      if (k > 0) {
+        this.source.fill(this.buf, 0, k);
+        for (const s of this.sims) s.consume(this.buf, k, this.refIndex);
+        this.refIndex += k;
+      }
+      if (this.refIndex >= this.nextKhugepaged) {
+        for (const s of this.sims) s.khugepagedWake(this.refIndex);
+        this.nextKhugepaged = this.refIndex + this.khugepagedInterval();
+      }
+      if (this.refIndex >= nextCp) this.checkpoint();
+    }
+  }
+
+  /** Advance by a span of simulated time. */
+  runFor(seconds: number): void {
+    this.step(Math.round(seconds * this.scenario.rate));
+  }
+
+  /**
+   * Advance until one of the runs starts a reclaim pass (the host ages pages only then), or at
+   * most `maxRefs`. Stops right after the reference that caused it. Returns references taken.
+   */
+  stepToNextReclaim(maxRefs = 10 * this.scenario.rate): number {
+    const passes = () => this.sims.reduce((a, s) => a + s.counters[C.sim_reclaim_passes], 0);
+    const before = passes();
+    const start = this.refIndex;
+    while (this.refIndex - start < maxRefs) {
+      this.step(1);
+      if (passes() !== before) break;
+    }
+    return this.refIndex - start;
+  }
+
+  /** Turn a knob now, on every run, and record it. Recording after a backward seek forgets the old future. */
+  setKnob(knob: KnobName, value: number): void {
+    this.knobLog = this.knobLog.filter((k) => k.at < this.refIndex);
+    this.knobLog.push({ at: this.refIndex, knob, value });
+    this.applyKnob(knob, value);
+  }
+
+  private applyKnob(knob: KnobName, value: number): void {
+    switch (knob) {
+      case 'limitMiB':
+        for (const s of this.sims) s.setLimitPages(pagesOf(value), this.refIndex);
+        break;
+      case 'hotMiB':
+        this.source.setHotPages?.(Math.max(1, pagesOf(value)));
+        break;
+      case 'thp':
+        for (const s of this.sims) s.setThp(value !== 0);
+        break;
+      case 'khugepagedPagesToScan':
+        for (const s of this.sims) s.setKhugepaged(value, undefined);
+        break;
+      case 'khugepagedScanSleepMs':
+        for (const s of this.sims) s.setKhugepaged(undefined, value);
+        this.nextKhugepaged = Math.min(this.nextKhugepaged, this.refIndex + this.khugepagedInterval());
+        break;
+    }
+  }
+
+  private lastCheckpoint(): Checkpoint {
+    return this.checkpoints[this.checkpoints.length - 1];
+  }
+
+  private checkpoint(): void {
+    if (this.checkpoints.length && this.lastCheckpoint().refIndex === this.refIndex) return;
+    const sims = this.sims.map((s) => s.clone('off'));
+    const bytes = sims.reduce((a, s) => a + s.heapBytes(), 0);
+    this.checkpoints.push({
+      refIndex: this.refIndex,
+      nextKhugepaged: this.nextKhugepaged,
+      source: this.source.clone(),
+      sims,
+      bytes,
+    });
+    // Thin out: keep the first (reset) and the newest, drop every other one in between.
+    while (this.checkpoints.reduce((a, c) => a + c.bytes, 0) > this.maxCheckpointBytes && this.checkpoints.length > 2) {
+      this.checkpoints = this.checkpoints.filter((_, i, all) => i === 0 || i === all.length - 1 || i % 2 === 0);
+    }
+  }
+
+  /**
+   * Go to any reference index, earlier or later: restore the nearest checkpoint at or before it
+   * and replay, re-applying recorded knob changes at their references. Deterministic, so the
+   * result equals having run there directly.
+   */
+  seek(target: number): void {
+    target = Math.max(0, Math.floor(target));
+    if (target < this.refIndex || target - this.refIndex > this.checkpointEvery) {
+      let cp = this.checkpoints[0];
+      for (const c of this.checkpoints) if (c.refIndex <= target) cp = c;
+      if (cp.refIndex > this.refIndex || target < this.refIndex) this.restore(cp);
+    }
+    for (const k of this.knobLog) {
+      if (k.at < this.refIndex || k.at >= target) continue;
+      this.step(k.at - this.refIndex);
+      this.applyKnob(k.knob, k.value);
+    }
+    this.step(target - this.refIndex);
+  }
+
+  /** Back to the start; the knob history is kept for a replay unless cleared. */
+  reset(clearKnobs = false): void {
+    if (clearKnobs) this.knobLog = [];
+    this.restore(this.checkpoints[0]);
+    for (const k of this.knobLog) if (k.at === 0) this.applyKnob(k.knob, k.value);
+  }
+
+  private restore(cp: Checkpoint): void {
+    const mode = this.sims[0].events.eventMode;
+    this.sims = cp.sims.map((s) => s.clone(mode));
+    this.source = cp.source.clone();
+    this.refIndex = cp.refIndex;
+    this.nextKhugepaged = cp.nextKhugepaged;
+  }
+
+  /** An independent copy at the current reference (a student forks the teacher's run). */
+  fork(policies: readonly string[] = this.policies): Comparison {
+    const c = Object.create(Comparison.prototype) as Comparison;
+    const keep = policies.map((p) => {
+      const i = this.policies.indexOf(p);
+      if (i < 0) throw new Error(`fork: policy "${p}" is not part of this comparison`);
+      return i;
+    });
+    Object.assign(c, this, {
+      policies: [...policies],
+      sims: keep.map((i) => this.sims[i].clone()),
+      source: this.source.clone(),
+      buf: new Uint32Array(CHUNK),
+      knobLog: this.knobLog.filter((k) => k.at <= this.refIndex),
+      checkpoints: [],
+    });
+    c.checkpoints = [
+      ...this.checkpoints.filter((cp) => cp.refIndex <= this.refIndex).map((cp) => ({ ...cp, sims: keep.map((i) => cp.sims[i]) })),
+    ];
+    return c;
+  }
+
+  checkpointBytes(): number {
+    return this.checkpoints.reduce((a, c) => a + c.bytes, 0);
+  }
+}

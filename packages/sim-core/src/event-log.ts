@@ -1,0 +1,116 @@
+import type { EventKind, EventSink } from '@agelab/ept-model';
+import { Prng } from './prng.ts';
+
+export type EventMode = 'off' | 'all' | 'sampled';
+
+/** A batch of event records, column-wise: kind, gfn, arg and the reference index of each. */
+export interface EventBatch {
+  count: number;
+  kind: Uint8Array;
+  gfn: Uint32Array;
+  arg: Int32Array;
+  at: Float64Array;
+  /** Events that happened in this window but are not in the batch (sampling or overflow). */
+  dropped: number;
+}
+
+/**
+ * Where a run's events go between two drains. In `all` mode every event is kept (the viewer is
+ * stepping, so windows are small) up to a hard cap; in `sampled` mode the window keeps a uniform
+ * reservoir sample of fixed size (Vitter's algorithm R with a seeded PRNG, so runs stay
+ * deterministic). Counters are exact in every mode; only this stream is sampled.
+ */
+export class EventLog implements EventSink {
+  on: boolean;
+  private kind: Uint8Array;
+  private gfn: Uint32Array;
+  private arg: Int32Array;
+  private at: Float64Array;
+  private n = 0;
+  private seen = 0;
+  private readonly rng = new Prng(0x5eed);
+
+  constructor(
+    private mode: EventMode,
+    private readonly clock: { now: number },
+    private readonly capacity = mode === 'sampled' ? 4096 : 1 << 20,
+  ) {
+    this.on = mode !== 'off';
+    const initial = Math.min(this.capacity, 4096);
+    this.kind = new Uint8Array(initial);
+    this.gfn = new Uint32Array(initial);
+    this.arg = new Int32Array(initial);
+    this.at = new Float64Array(initial);
+  }
+
+  get eventMode(): EventMode {
+    return this.mode;
+  }
+
+  setMode(mode: EventMode): void {
+    this.mode = mode;
+    this.on = mode !== 'off';
+  }
+
+  emit(kind: EventKind, gfn: number, arg: number): void {
+    this.seen++;
+    let slot = this.n;
+    if (slot >= this.capacity) {
+      if (this.mode !== 'sampled') return;
+      slot = Math.floor(this.rng.next() * this.seen);
+      if (slot >= this.capacity) return;
+    } else {
+      if (slot >= this.kind.length) this.grow();
+      this.n++;
+    }
+    this.kind[slot] = kind;
+    this.gfn[slot] = gfn;
+    this.arg[slot] = arg;
+    this.at[slot] = this.clock.now;
+  }
+
+  private grow(): void {
+    const size = Math.min(this.kind.length * 2, this.capacity);
+    const k = new Uint8Array(size);
+    k.set(this.kind);
+    const g = new Uint32Array(size);
+    g.set(this.gfn);
+    const a = new Int32Array(size);
+    a.set(this.arg);
+    const t = new Float64Array(size);
+    t.set(this.at);
+    this.kind = k;
+    this.gfn = g;
+    this.arg = a;
+    this.at = t;
+  }
+
+  get pending(): number {
+    return this.n;
+  }
+
+  /** Take the window's events (in time order) and start a new window. */
+  drain(): EventBatch {
+    const n = this.n;
+    let order: number[] | null = null;
+    if (this.mode === 'sampled' && this.seen > n) {
+      order = Array.from({ length: n }, (_, i) => i).sort((a, b) => this.at[a] - this.at[b]);
+    }
+    const pick = <T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(src: T): T => {
+      const out = src.slice(0, n) as T;
+      if (order) order.forEach((j, i) => (out[i] = src[j]));
+      return out;
+    };
+    const batch: EventBatch = {
+      count: n,
+      kind: pick(this.kind),
+      gfn: pick(this.gfn),
+      arg: pick(this.arg),
+      at: pick(this.at),
+      dropped: this.seen - n,
+    };
+    this.n = 0;
+    this.seen = 0;
+    return batch;
+  }
+}

@@ -1,0 +1,171 @@
+import {
+  HOST_FAULT_NONE,
+  KvmMmu,
+  NO_EVENTS,
+  type EventSink,
+  type HostFault,
+  type KvmHost,
+} from '@agelab/ept-model';
+import { C, HOST_COUNTERS } from '../counters.ts';
+import { hvaToPfn, markPageAccessed } from './fault.ts';
+import { LruLists } from './lru.ts';
+import { HPAGE_PMD_NR, HPAGE_SHIFT, PG_HEAD, PG_PRESENT, PG_TAIL, PTE_PRESENT } from './page-flags.ts';
+import { SwapDevice } from './swap.ts';
+
+export interface HostConfig {
+  guestPages: number;
+  limitPages: number;
+  swapPages: number;
+  swappiness: number;
+  /** page_cluster: swap-in readahead reads 1 << pageCluster slots. */
+  pageCluster: number;
+  thp: boolean;
+  khugepaged: { enabled: boolean; pagesToScan: number; scanSleepMs: number; maxPtesNone: number };
+  /** Width of the true working set, in guest references (W of domain.md 7). */
+  hotWindowRefs: number;
+}
+
+/**
+ * The host's view of the guest: the QEMU process's anonymous memory (one hva page per gfn), its
+ * memory cgroup, the anon LRU, swap and THP state. All per-page state is typed arrays indexed by
+ * gfn; the kernel functions that act on it live in the sibling modules, named as in mm/.
+ */
+export class HostMm implements KvmHost {
+  readonly n: number;
+  readonly frames: number;
+  flags: Uint8Array;
+  pte: Uint8Array;
+  pmd: Uint8Array;
+  swapSlot: Int32Array;
+  /** Ground truth: reference index + 1 of the guest's last touch (0 = never). */
+  lastTouch: Float64Array;
+  truth: Uint8Array;
+  lru: LruLists;
+  swap: SwapDevice;
+  kvm!: KvmMmu;
+  /** res_counter usage and limit of the memcg, in pages. */
+  usage = 0;
+  limit: number;
+  /** zone_reclaim_stat for anon (mm/vmscan.c v2.6.33 get_scan_ratio), and nr_saved_scan per list. */
+  recentScanned = 0;
+  recentRotated = 0;
+  readonly nrSavedScan = new Float64Array(2);
+  nrSwapcache = 0;
+  nrThp = 0;
+  khugepagedCursor = 0;
+  /** Reference index the guest is at: reclaim reads it for the ground truth. */
+  now = 0;
+  /** Scratch for isolated pages (SWAP_CLUSTER_MAX at a time) and pages whose writeback completes. */
+  readonly isolated = new Int32Array(32);
+  readonly written = new Int32Array(32);
+  nrWritten = 0;
+
+  constructor(
+    readonly cfg: HostConfig,
+    /** The run's whole counter vector; host counters sit at its start. */
+    readonly c: Float64Array,
+    public events: EventSink = NO_EVENTS,
+  ) {
+    if (c.length < HOST_COUNTERS.names.length) throw new Error('counter vector too short');
+    this.n = cfg.guestPages;
+    this.frames = Math.ceil(cfg.guestPages / HPAGE_PMD_NR);
+    this.flags = new Uint8Array(this.n);
+    this.pte = new Uint8Array(this.n);
+    this.pmd = new Uint8Array(this.frames);
+    this.swapSlot = new Int32Array(this.n).fill(-1);
+    this.lastTouch = new Float64Array(this.n);
+    this.truth = new Uint8Array(this.n);
+    this.lru = new LruLists(this.n, this.flags);
+    this.swap = new SwapDevice(cfg.swapPages);
+    this.limit = cfg.limitPages;
+  }
+
+  // --- KvmHost: what KVM calls ---
+
+  gfnToPfn(gfn: number): HostFault {
+    if (this.pte[gfn] & PTE_PRESENT) return HOST_FAULT_NONE; // get_user_pages_fast
+    return hvaToPfn(this, gfn);
+  }
+
+  pageTransCompound(gfn: number): boolean {
+    return (this.flags[gfn] & (PG_HEAD | PG_TAIL)) !== 0;
+  }
+
+  setPfnAccessed(gfn: number): void {
+    markPageAccessed(this, this.compoundHead(gfn));
+  }
+
+  // ---
+
+  compoundHead(g: number): number {
+    return this.flags[g] & PG_TAIL ? (g >>> HPAGE_SHIFT) << HPAGE_SHIFT : g;
+  }
+
+  /** Pages a struct page stands for on the LRU (hpage_nr_pages). */
+  nrPages(g: number): number {
+    return this.flags[g] & PG_HEAD ? HPAGE_PMD_NR : 1;
+  }
+
+  /** Was gfn touched within the hot window (the true working set)? */
+  isHot(g: number): boolean {
+    const t = this.lastTouch[g];
+    return t !== 0 && this.now + 1 - t <= this.cfg.hotWindowRefs;
+  }
+
+  /** Write the gauges into the counter vector. */
+  syncGauges(): void {
+    const c = this.c;
+    c[C.nr_inactive_anon] = this.lru.nrPages[0];
+    c[C.nr_active_anon] = this.lru.nrPages[1];
+    c[C.nr_anon_pages] = this.usage - this.nrSwapcache;
+    c[C.nr_swapcache] = this.nrSwapcache;
+    c[C.nr_anon_transparent_hugepages] = this.nrThp;
+    c[C.usage_in_bytes] = this.usage * 4096;
+    c[C.limit_in_bytes] = this.limit * 4096;
+    c[C.sim_swap_used] = this.swap.used;
+  }
+
+  /** Pages with a host page behind them (tests and invariants). */
+  countPresent(): number {
+    let n = 0;
+    for (let g = 0; g < this.n; g++) if (this.flags[g] & PG_PRESENT) n++;
+    return n;
+  }
+
+  /** A deep copy sharing nothing; KVM and the counter vector are re-attached by the caller. */
+  cloneWith(c: Float64Array, events: EventSink): HostMm {
+    const m = Object.create(HostMm.prototype) as HostMm;
+    const flags = this.flags.slice();
+    Object.assign(m, this, {
+      c,
+      events,
+      flags,
+      cfg: { ...this.cfg, khugepaged: { ...this.cfg.khugepaged } },
+      pte: this.pte.slice(),
+      pmd: this.pmd.slice(),
+      swapSlot: this.swapSlot.slice(),
+      lastTouch: this.lastTouch.slice(),
+      truth: this.truth.slice(),
+      lru: this.lru.cloneWith(flags),
+      swap: this.swap.clone(),
+      nrSavedScan: this.nrSavedScan.slice(),
+      isolated: new Int32Array(32),
+      written: new Int32Array(32),
+    });
+    return m;
+  }
+
+  heapBytes(): number {
+    return (
+      this.flags.byteLength +
+      this.pte.byteLength +
+      this.pmd.byteLength +
+      this.swapSlot.byteLength +
+      this.lastTouch.byteLength +
+      this.truth.byteLength +
+      this.lru.next.byteLength +
+      this.lru.prev.byteLength +
+      this.swap.owner.byteLength
+    );
+  }
+}

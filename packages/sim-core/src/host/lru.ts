@@ -1,0 +1,95 @@
+import { HPAGE_PMD_NR, PG_HEAD } from './page-flags.ts';
+
+export const LRU_INACTIVE_ANON = 0;
+export const LRU_ACTIVE_ANON = 1;
+
+/**
+ * The memcg's two anon LRU lists (include/linux/mmzone.h LRU_INACTIVE_ANON, LRU_ACTIVE_ANON) as
+ * index-linked circular lists over gfns, with one sentinel per list. The kernel adds at the head
+ * and reclaims from the tail (`list->prev`). Sizes are in pages: a THP head counts 512.
+ */
+export class LruLists {
+  readonly next: Int32Array;
+  readonly prev: Int32Array;
+  readonly nrPages = new Float64Array(2);
+  private readonly base: number;
+
+  constructor(
+    n: number,
+    private readonly flags: Uint8Array,
+  ) {
+    this.base = n;
+    this.next = new Int32Array(n + 2);
+    this.prev = new Int32Array(n + 2);
+    for (const l of [0, 1]) {
+      this.next[n + l] = n + l;
+      this.prev[n + l] = n + l;
+    }
+  }
+
+  private pages(g: number): number {
+    return this.flags[g] & PG_HEAD ? HPAGE_PMD_NR : 1;
+  }
+
+  /** list_add(): at the head (most recently added). */
+  addHead(lru: number, g: number): void {
+    this.insertAfter(this.base + lru, g);
+    this.nrPages[lru] += this.pages(g);
+  }
+
+  /** list_add_tail(): at the tail, where reclaim looks first. */
+  addTail(lru: number, g: number): void {
+    this.insertAfter(this.prev[this.base + lru], g);
+    this.nrPages[lru] += this.pages(g);
+  }
+
+  /** Insert g right after `at` (a gfn or a sentinel) on list `lru`. */
+  addAfter(lru: number, at: number, g: number): void {
+    this.insertAfter(at, g);
+    this.nrPages[lru] += this.pages(g);
+  }
+
+  private insertAfter(at: number, g: number): void {
+    const nx = this.next[at];
+    this.next[at] = g;
+    this.prev[g] = at;
+    this.next[g] = nx;
+    this.prev[nx] = g;
+  }
+
+  del(lru: number, g: number): void {
+    const p = this.prev[g];
+    const nx = this.next[g];
+    this.next[p] = nx;
+    this.prev[nx] = p;
+    this.nrPages[lru] -= this.pages(g);
+  }
+
+  /** The tail gfn, or -1 if empty. */
+  tail(lru: number): number {
+    const t = this.prev[this.base + lru];
+    return t === this.base + lru ? -1 : t;
+  }
+
+  sentinel(lru: number): number {
+    return this.base + lru;
+  }
+
+  /** Every gfn on a list from head to tail (tests, invariants). */
+  toArray(lru: number): number[] {
+    const out: number[] = [];
+    for (let g = this.next[this.base + lru]; g !== this.base + lru; g = this.next[g]) out.push(g);
+    return out;
+  }
+
+  cloneWith(flags: Uint8Array): LruLists {
+    const c = Object.create(LruLists.prototype) as LruLists;
+    Object.assign(c, this, {
+      next: this.next.slice(),
+      prev: this.prev.slice(),
+      nrPages: this.nrPages.slice(),
+      flags,
+    });
+    return c;
+  }
+}

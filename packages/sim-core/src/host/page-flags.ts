@@ -1,0 +1,26 @@
+/** struct page flags we model, one byte per gfn (include/linux/page-flags.h names). */
+export const PG_PRESENT = 1; // a host page backs this gfn (mapped, or only in the swap cache)
+export const PG_LRU = 2;
+export const PG_ACTIVE = 4;
+export const PG_REFERENCED = 8;
+export const PG_SWAPCACHE = 16;
+export const PG_DIRTY = 32;
+export const PG_HEAD = 64; // head of a transparent hugepage: stands for all 512 on the LRU
+export const PG_TAIL = 128;
+
+/** The QEMU process's pte for the gfn's hva, one byte per gfn. */
+export const PTE_PRESENT = 1;
+export const PTE_SWAP = 2; // a swap entry
+export const PTE_YOUNG = 4; // _PAGE_ACCESSED
+export const PTE_PMD = 8; // mapped by a huge pmd (THP); young is kept on the head's byte
+
+/** The pmd covering each 2M frame. */
+export const PMD_NONE = 0;
+export const PMD_HUGE = 1;
+export const PMD_TABLE = 2;
+
+/** Ground truth, one byte per gfn. */
+export const TRUTH_TOUCHED = 1; // guest touched it since the last page_referenced verdict
+
+export const HPAGE_PMD_NR = 512;
+export const HPAGE_SHIFT = 9;

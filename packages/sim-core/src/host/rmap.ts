@@ -1,0 +1,95 @@
+import { EV } from '@agelab/ept-model';
+import { C } from '../counters.ts';
+import type { HostMm } from './host-mm.ts';
+import {
+  HPAGE_PMD_NR,
+  PG_HEAD,
+  PG_REFERENCED,
+  PG_SWAPCACHE,
+  PTE_PRESENT,
+  PTE_SWAP,
+  PTE_YOUNG,
+  TRUTH_TOUCHED,
+} from './page-flags.ts';
+
+/**
+ * ptep_clear_flush_young_notify(), include/linux/mmu_notifier.h v2.6.33: test-and-clear the host
+ * pte's young bit (flushing the host TLB if it was set), then ALWAYS ask the secondary MMU (KVM)
+ * through clear_flush_young and OR its answer. For a THP the pmd's bit lives on the head.
+ */
+export function ptepClearFlushYoungNotify(mm: HostMm, g: number): number {
+  let young = 0;
+  if (mm.pte[g] & PTE_YOUNG) {
+    mm.pte[g] &= ~PTE_YOUNG;
+    mm.c[C.sim_host_pte_young]++;
+    young = 1;
+  }
+  return young | mm.kvm.clearFlushYoung(g);
+}
+
+/** page_mapping_inuse(), mm/vmscan.c v2.6.33, for anon pages: mapped, or in the swap cache. */
+export function pageMappingInuse(mm: HostMm, g: number): boolean {
+  return (mm.pte[g] & PTE_PRESENT) !== 0 || (mm.flags[g] & PG_SWAPCACHE) !== 0;
+}
+
+/**
+ * page_referenced() → page_referenced_anon() → page_referenced_one(), mm/rmap.c v2.6.33: one
+ * for PG_referenced (test-and-clear), one for a young mapping. The QEMU process maps each guest
+ * page once, so the anon_vma walk visits one pte. Each answer is a verdict for the ground truth.
+ */
+export function pageReferenced(mm: HostMm, g: number): number {
+  mm.c[C.sim_page_referenced]++;
+  let ref = 0;
+  if (mm.flags[g] & PG_REFERENCED) {
+    mm.flags[g] &= ~PG_REFERENCED;
+    ref++;
+  }
+  if (mm.pte[g] & PTE_PRESENT) ref += ptepClearFlushYoungNotify(mm, g);
+  recordVerdict(mm, g, ref > 0);
+  return ref;
+}
+
+/**
+ * Ground truth (no kernel has it): was this verdict wrong? A verdict is false-old when it says
+ * "not referenced" although the guest touched the page since the previous verdict, false-young
+ * in the opposite case. A THP is one struct page: touched if any of its 512 gfns was.
+ */
+function recordVerdict(mm: HostMm, g: number, referenced: boolean): void {
+  let touched = 0;
+  if (mm.flags[g] & PG_HEAD) {
+    for (let i = g; i < g + HPAGE_PMD_NR; i++) {
+      touched |= mm.truth[i];
+      mm.truth[i] = 0;
+    }
+  } else {
+    touched = mm.truth[g];
+    mm.truth[g] = 0;
+  }
+  touched &= TRUTH_TOUCHED;
+  if (!referenced && touched) {
+    mm.c[C.sim_false_old]++;
+    if (mm.events.on) mm.events.emit(EV.FALSE_VERDICT, g, 0);
+  } else if (referenced && !touched) {
+    mm.c[C.sim_false_young]++;
+    if (mm.events.on) mm.events.emit(EV.FALSE_VERDICT, g, 1);
+  }
+}
+
+export const SWAP_SUCCESS = 0;
+export const SWAP_FAIL = 2;
+
+/**
+ * try_to_unmap() → try_to_unmap_one(), mm/rmap.c v2.6.33, for a page in the swap cache: a mapping
+ * that became young since page_referenced() fails the unmap (the page is activated); otherwise
+ * ptep_clear_flush_notify() zaps the pte, KVM's invalidate_page drops the sptes, and a swap entry
+ * takes the pte's place.
+ */
+export function tryToUnmap(mm: HostMm, g: number): number {
+  if (ptepClearFlushYoungNotify(mm, g)) {
+    mm.c[C.sim_try_to_unmap_fail]++;
+    return SWAP_FAIL;
+  }
+  mm.pte[g] = PTE_SWAP;
+  mm.kvm.invalidatePage(g);
+  return SWAP_SUCCESS;
+}

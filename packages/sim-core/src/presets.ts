@@ -1,0 +1,62 @@
+import { parseScenario, type Scenario, type ScenarioInput } from './scenario.ts';
+
+/**
+ * The classic experiment behind the patch: a 256 MB guest in a memory cgroup limited to 128 MB,
+ * with a 32 MB hot working set that fits the limit and cold memory that does not (the guest
+ * touched all of it at boot and still touches it now and then).
+ */
+const classic: ScenarioInput = {
+  name: 'classic',
+  description:
+    'A 256 MB guest in a 128 MB memory cgroup: a 32 MB hot set that fits, touched all the time, and cold memory that does not fit, touched rarely.',
+  guest: { memoryMiB: 256 },
+  host: { memcgLimitMiB: 128, swapMiB: 512, swapDevice: 'hdd' },
+  rate: 100_000,
+  boot: true,
+  workload: { type: 'hotcold', hotMiB: 32, hotOffsetMiB: 64, hotShare: 0.995 },
+  seconds: 60,
+};
+
+const PRESETS: Record<string, ScenarioInput> = {
+  classic,
+  'classic-thp': {
+    ...classic,
+    name: 'classic-thp',
+    description:
+      'The classic experiment with transparent hugepages backing the guest and khugepaged scanning once a second: watch hot hugepages split under always-old.',
+    thp: { enabled: true, khugepaged: { enabled: true, pagesToScan: 4096, scanSleepMs: 1000 } },
+  },
+  idle: {
+    ...classic,
+    name: 'idle',
+    description:
+      'The guest boots, then idles in a 4 MB corner: once boot-time reclaim is over there is no pressure, so no aging, and every policy costs the same.',
+    rate: 20_000,
+    workload: { type: 'hotcold', hotMiB: 4, hotShare: 1 },
+  },
+  'scan-hot': {
+    ...classic,
+    name: 'scan-hot',
+    description:
+      'A 32 MB hot set plus a guest that keeps streaming through the rest of its memory (a backup, a checksum): the scan pushes through the cgroup and aging must tell the hot set apart.',
+    workload: {
+      type: 'mix',
+      parts: [
+        { weight: 0.97, workload: { type: 'hotcold', offsetMiB: 64, sizeMiB: 32, hotMiB: 32, hotShare: 1 } },
+        { weight: 0.03, workload: { type: 'scan', offsetMiB: 96, sizeMiB: 160 } },
+      ],
+    },
+  },
+};
+
+export const PRESET_NAMES: readonly string[] = Object.keys(PRESETS);
+
+export function getPreset(name: string): Scenario {
+  const p = PRESETS[name];
+  if (!p) throw new Error(`unknown preset "${name}"; valid presets: ${PRESET_NAMES.join(', ')}`);
+  return parseScenario(p);
+}
+
+export function presetInput(name: string): ScenarioInput {
+  return getPreset(name) as ScenarioInput;
+}

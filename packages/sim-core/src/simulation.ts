@@ -1,0 +1,248 @@
+import {
+  KVM_COUNTERS,
+  KvmMmu,
+  NO_EVENTS,
+  SPTE_ACCESSED,
+  SPTE_PRESENT,
+  countersToRecord,
+  getPolicy,
+  type AgingPolicy,
+} from '@agelab/ept-model';
+import { ALL_COUNTERS, C, KVM_OFFSET, type CounterName } from './counters.ts';
+import { EventLog, type EventMode } from './event-log.ts';
+import { HostMm, type HostConfig } from './host/host-mm.ts';
+import { khugepagedScan } from './host/huge-memory.ts';
+import { MEM_CGROUP_RECLAIM_RETRIES } from './host/memcontrol.ts';
+import { tryToFreeMemCgroupPages } from './host/vmscan.ts';
+import { HPAGE_SHIFT, PG_HEAD, PG_PRESENT, PG_TAIL, PTE_PRESENT, TRUTH_TOUCHED } from './host/page-flags.ts';
+import { pagesOf, type Scenario } from './scenario.ts';
+
+export function hostConfigOf(s: Scenario): HostConfig {
+  return {
+    guestPages: pagesOf(s.guest.memoryMiB),
+    limitPages: pagesOf(s.host.memcgLimitMiB),
+    swapPages: pagesOf(s.host.swapMiB),
+    swappiness: s.host.swappiness,
+    pageCluster: s.host.pageCluster,
+    thp: s.thp.enabled,
+    khugepaged: { ...s.thp.khugepaged },
+    hotWindowRefs: Math.max(1, Math.round((s.truth.hotWindowMs / 1000) * s.rate)),
+  };
+}
+
+/**
+ * One guest under one aging policy: the host (HostMm) and KVM (KvmMmu) wired together, one
+ * counter vector, one event log. It consumes references handed to it; the clock, the workload
+ * and lockstep comparison live in Comparison.
+ */
+export class Simulation {
+  readonly counters: Float64Array;
+  readonly host: HostMm;
+  readonly kvm: KvmMmu;
+  readonly events: EventLog;
+  readonly policy: AgingPolicy;
+
+  constructor(
+    readonly scenario: Scenario,
+    policyName: string,
+    eventMode: EventMode = 'off',
+    from?: Simulation,
+  ) {
+    this.policy = getPolicy(policyName);
+    if (from) {
+      this.counters = from.counters.slice();
+      this.host = from.host.cloneWith(this.counters, NO_EVENTS);
+      this.events = new EventLog(eventMode, this.host);
+      this.host.events = this.events;
+      this.kvm = from.kvm.cloneFor(this.host, this.kvmStats(), this.events);
+    } else {
+      this.counters = new Float64Array(ALL_COUNTERS.names.length);
+      this.host = new HostMm(hostConfigOf(scenario), this.counters);
+      this.events = new EventLog(eventMode, this.host);
+      this.host.events = this.events;
+      const a = scenario.guest.aliases;
+      this.kvm = new KvmMmu(
+        {
+          guestPages: this.host.n,
+          aliases: a.count,
+          aliasedPages: pagesOf(a.sizeMiB),
+          largePages: true,
+        },
+        this.policy,
+        this.host,
+        this.kvmStats(),
+        this.events,
+      );
+    }
+    this.host.kvm = this.kvm;
+    this.host.syncGauges();
+  }
+
+  private kvmStats(): Float64Array {
+    return this.counters.subarray(KVM_OFFSET, KVM_OFFSET + KVM_COUNTERS.names.length);
+  }
+
+  get guestPages(): number {
+    return this.host.n;
+  }
+
+  /**
+   * The guest runs: refs[0..n) are its page references, the first at reference index `base`.
+   * A reference through a present spte costs nothing but the ground-truth bookkeeping (and the
+   * accessed bit hardware sets, where it has one); any other takes an EPT violation.
+   */
+  consume(refs: Uint32Array, n: number, base: number): void {
+    if (this.events.on) return this.consumeTraced(refs, n, base);
+    const spte4k = this.kvm.spte4k;
+    const spte2m = this.kvm.spte2m;
+    const lastTouch = this.host.lastTouch;
+    const truth = this.host.truth;
+    const hw = this.policy.shadowAccessedMask;
+    const aliasLimit = this.kvm.aliasedPages;
+    let via2m = 0;
+    let idle = 0;
+    for (let i = 0; i < n; i++) {
+      const g = refs[i];
+      lastTouch[g] = base + i + 1;
+      truth[g] = TRUTH_TOUCHED;
+      if (g >= aliasLimit) {
+        if (spte4k[g] & SPTE_PRESENT) {
+          if (hw) spte4k[g] |= SPTE_ACCESSED;
+          continue;
+        }
+        const f = g >>> HPAGE_SHIFT;
+        if (spte2m[f] & SPTE_PRESENT) {
+          via2m++;
+          if (hw) spte2m[f] |= SPTE_ACCESSED;
+          continue;
+        }
+      }
+      idle += this.slowRef(g, base + i);
+    }
+    this.counters[C.sim_guest_refs] += n - idle;
+    this.counters[C.sim_guest_refs_2m] += via2m;
+  }
+
+  /** The same loop, emitting a REF event per reference (a viewer is stepping). */
+  private consumeTraced(refs: Uint32Array, n: number, base: number): void {
+    const one = new Uint32Array(1);
+    for (let i = 0; i < n; i++) {
+      const g = refs[i];
+      this.host.now = base + i;
+      if (g < this.host.n) this.events.emit(0, g, this.kvm.spte2m[g >>> HPAGE_SHIFT] & SPTE_PRESENT);
+      one[0] = g;
+      this.events.on = false;
+      this.consume(one, 1, base + i);
+      this.events.on = true;
+    }
+  }
+
+  /** A reference that is idle, aliased, or needs an EPT violation. Returns 1 if idle. */
+  private slowRef(g: number, at: number): number {
+    if (g >= this.host.n) return 1;
+    const kvm = this.kvm;
+    let alias = 0;
+    if (g < kvm.aliasedPages) {
+      alias = at % (kvm.aliases + 1);
+      const i = kvm.spteIndex(g, alias);
+      if (kvm.spte4k[i] & SPTE_PRESENT) {
+        if (this.policy.shadowAccessedMask) kvm.spte4k[i] |= SPTE_ACCESSED;
+        return 0;
+      }
+      if (alias === 0 && kvm.spte2m[g >>> HPAGE_SHIFT] & SPTE_PRESENT) {
+        this.counters[C.sim_guest_refs_2m]++;
+        if (this.policy.shadowAccessedMask) kvm.spte2m[g >>> HPAGE_SHIFT] |= SPTE_ACCESSED;
+        return 0;
+      }
+    }
+    this.host.now = at;
+    kvm.tdpPageFault(g, alias);
+    return 0;
+  }
+
+  /** khugepaged wakes up (the clock decides when). */
+  khugepagedWake(at: number): void {
+    if (!this.host.cfg.thp || !this.host.cfg.khugepaged.enabled) return;
+    this.host.now = at;
+    khugepagedScan(this.host);
+  }
+
+  /**
+   * Writing memory.limit_in_bytes: mem_cgroup_resize_limit(), mm/memcontrol.c v2.6.33, reclaims
+   * until usage fits under the new limit (or gives up, as the kernel returns -EBUSY).
+   */
+  setLimitPages(pages: number, at: number): void {
+    this.host.now = at;
+    this.host.limit = pages;
+    let retries = MEM_CGROUP_RECLAIM_RETRIES;
+    while (this.host.usage > this.host.limit) {
+      if (tryToFreeMemCgroupPages(this.host) === 0 && --retries === 0) break;
+    }
+  }
+
+  setThp(enabled: boolean): void {
+    this.host.cfg.thp = enabled;
+  }
+
+  setKhugepaged(pagesToScan?: number, scanSleepMs?: number): void {
+    const k = this.host.cfg.khugepaged;
+    if (pagesToScan !== undefined) k.pagesToScan = pagesToScan;
+    if (scanSleepMs !== undefined) k.scanSleepMs = scanSleepMs;
+  }
+
+  counterRecord(): Record<CounterName, number> {
+    this.host.syncGauges();
+    return countersToRecord(ALL_COUNTERS, this.counters);
+  }
+
+  /** A deep copy (for checkpoints and forks). */
+  clone(eventMode: EventMode = this.events.eventMode): Simulation {
+    return new Simulation(this.scenario, this.policy.name, eventMode, this);
+  }
+
+  heapBytes(): number {
+    return this.host.heapBytes() + this.kvm.heapBytes();
+  }
+
+  /**
+   * The conservation rules of domain.md 7.9; returns the violations found (empty when sound).
+   * O(pages): for tests and debugging, never on a hot path.
+   */
+  checkInvariants(): string[] {
+    const out: string[] = [];
+    const h = this.host;
+    const k = this.kvm;
+    let present = 0;
+    for (let g = 0; g < h.n; g++) {
+      const fl = h.flags[g];
+      const pte = h.pte[g];
+      if (fl & PG_PRESENT) present++;
+      if (pte & PTE_PRESENT && !(fl & PG_PRESENT)) out.push(`gfn ${g}: pte present without a page`);
+      if (h.swapSlot[g] >= 0 && h.swap.owner[h.swapSlot[g]] !== g) out.push(`gfn ${g}: swap slot owned by another gfn`);
+      if (!(pte & PTE_PRESENT) && k.isMapped(g)) out.push(`gfn ${g}: spte present while the host pte is not`);
+      if (fl & PG_TAIL && !(h.flags[(g >>> HPAGE_SHIFT) << HPAGE_SHIFT] & PG_HEAD))
+        out.push(`gfn ${g}: tail page without a head`);
+      if (h.lastTouch[g] !== 0 && !(fl & PG_PRESENT) && h.swapSlot[g] < 0)
+        out.push(`gfn ${g}: touched page is neither resident nor swapped`);
+    }
+    if (present !== h.usage) out.push(`memcg usage ${h.usage} != resident pages ${present}`);
+    const onLru = h.lru.toArray(0).concat(h.lru.toArray(1));
+    if (new Set(onLru).size !== onLru.length) out.push('a page is on the LRU twice');
+    let lruPages = 0;
+    for (const g of onLru) lruPages += h.nrPages(g);
+    if (lruPages !== present) out.push(`LRU holds ${lruPages} pages, ${present} are resident`);
+    const s = countersToRecord(ALL_COUNTERS, this.counters);
+    if (s.sim_rmap_add - s.sim_rmap_remove !== k.presentSptes())
+      out.push(`rmap adds − removes = ${s.sim_rmap_add - s.sim_rmap_remove}, present sptes = ${k.presentSptes()}`);
+    if (s.sim_rmap_desc_alloc - s.sim_rmap_desc_free !== k.rmap4k.liveDescs + k.rmap2m.liveDescs)
+      out.push('rmap descriptor allocs − frees != live descriptors');
+    if (h.swap.used !== countSwapped(h)) out.push(`swap slots used ${h.swap.used} != gfns holding a slot`);
+    return out;
+  }
+}
+
+function countSwapped(h: HostMm): number {
+  let n = 0;
+  for (let g = 0; g < h.n; g++) if (h.swapSlot[g] >= 0) n++;
+  return n;
+}
