@@ -79,7 +79,8 @@ export class TraceParser implements LineContext {
     if (this.ended) throw new Error('TraceParser.push after end()');
     if (chunk.length === 0) return;
     if (!this.sniffed) {
-      this.sniffChunks.push(new Uint8Array(chunk)); // a copy: the caller may reuse its chunk (and Buffer#slice would not copy)
+      // A copy: the caller may reuse its chunk (and a Buffer's slice() would not copy).
+      this.sniffChunks.push(new Uint8Array(chunk));
       this.sniffLength += chunk.length;
       if (this.sniffLength >= SNIFF_BYTES) this.releaseSniffed();
       return;
