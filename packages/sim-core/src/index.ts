@@ -11,3 +11,5 @@ export * from './simulation.ts';
 export * from './summary.ts';
 export * from './workload/build.ts';
 export * from './workload/source.ts';
+export * from './classic/index.ts';
+export * from './trace/index.ts';

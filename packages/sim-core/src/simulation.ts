@@ -27,6 +27,8 @@ export function hostConfigOf(s: Scenario): HostConfig {
     thp: s.thp.enabled,
     khugepaged: { ...s.thp.khugepaged },
     hotWindowRefs: Math.max(1, Math.round((s.truth.hotWindowMs / 1000) * s.rate)),
+    // boot touches every page once: those touches say nothing about the working set
+    truthFromRefs: (s.boot ? pagesOf(s.guest.memoryMiB) : 0) + Math.max(1, Math.round((s.truth.hotWindowMs / 1000) * s.rate)),
   };
 }
 

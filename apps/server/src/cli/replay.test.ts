@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { importTrace } from '../../../../packages/sim-core/src/trace/index.ts';
+import { importTrace } from '@agelab/sim-core';
 import { TraceFileError, openTraceFile } from '../trace-file.ts';
 import { runReplay } from './replay.ts';
 

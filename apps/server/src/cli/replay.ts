@@ -4,14 +4,13 @@
  * file) is refused.
  */
 import { parseArgs } from 'node:util';
-// Imported from the barrels directly until @agelab/sim-core's index re-exports them.
 import {
   CLASSIC_POLICY_NAMES,
   MAX_CLASSIC_FRAMES,
   isClassicPolicyName,
   runClassic,
-} from '../../../../packages/sim-core/src/classic/index.ts';
-import { TraceError, importTrace } from '../../../../packages/sim-core/src/trace/index.ts';
+} from '@agelab/sim-core';
+import { TraceError, importTrace } from '@agelab/sim-core';
 import { TraceFileError, openTraceFile } from '../trace-file.ts';
 
 export interface ReplayOutput {

@@ -23,6 +23,8 @@ export interface HostConfig {
   khugepaged: { enabled: boolean; pagesToScan: number; scanSleepMs: number; maxPtesNone: number };
   /** Width of the true working set, in guest references (W of domain.md 7). */
   hotWindowRefs: number;
+  /** Reference index from which the ground truth counts hot pages (after the boot scan). */
+  truthFromRefs: number;
 }
 
 /**
@@ -108,6 +110,7 @@ export class HostMm implements KvmHost {
 
   /** Was gfn touched within the hot window (the true working set)? */
   isHot(g: number): boolean {
+    if (this.now < this.cfg.truthFromRefs) return false;
     const t = this.lastTouch[g];
     return t !== 0 && this.now + 1 - t <= this.cfg.hotWindowRefs;
   }
