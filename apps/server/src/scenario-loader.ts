@@ -24,7 +24,11 @@ export function traceNames(w: WorkloadSpec): string[] {
  * Import the trace files a scenario names (paths relative to `baseDir`), densified so that a
  * trace's distinct pages become consecutive guest frames.
  */
-export async function loadTraces(s: Scenario, baseDir: string, maxReferences?: number): Promise<TraceTable> {
+export async function loadTraces(
+  s: Scenario,
+  baseDir: string,
+  maxReferences?: number,
+): Promise<TraceTable> {
   const table = new Map<string, Uint32Array>();
   for (const name of traceNames(s.workload)) {
     if (table.has(name)) continue;
@@ -35,21 +39,30 @@ export async function loadTraces(s: Scenario, baseDir: string, maxReferences?: n
 }
 
 /** A preset name, or the path of a scenario JSON file. Throws messages a person can act on. */
-export async function loadScenario(nameOrPath: string): Promise<{ scenario: Scenario; traces: TraceTable }> {
-  if (PRESET_NAMES.includes(nameOrPath)) return { scenario: getPreset(nameOrPath), traces: new Map() };
+export async function loadScenario(
+  nameOrPath: string,
+): Promise<{ scenario: Scenario; traces: TraceTable }> {
+  if (PRESET_NAMES.includes(nameOrPath))
+    return { scenario: getPreset(nameOrPath), traces: new Map() };
   if (!nameOrPath.endsWith('.json'))
-    throw new Error(`unknown preset "${nameOrPath}"; valid presets: ${PRESET_NAMES.join(', ')} (or a path to a .json scenario file)`);
+    throw new Error(
+      `unknown preset "${nameOrPath}"; valid presets: ${PRESET_NAMES.join(', ')} (or a path to a .json scenario file)`,
+    );
   let text: string;
   try {
     text = await readFile(nameOrPath, 'utf8');
   } catch (e) {
-    throw new Error(`cannot read scenario file ${nameOrPath}: ${(e as Error).message}`);
+    throw new Error(`cannot read scenario file ${nameOrPath}: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new Error(`scenario file ${nameOrPath} is not valid JSON: ${(e as Error).message}`);
+    throw new Error(`scenario file ${nameOrPath} is not valid JSON: ${(e as Error).message}`, {
+      cause: e,
+    });
   }
   const scenario = parseScenario(json);
   return { scenario, traces: await loadTraces(scenario, dirname(nameOrPath)) };

@@ -50,7 +50,9 @@ describe('tdp_page_fault (v2.6.33)', () => {
   });
 
   it('maps a THP-backed gfn with one 2M spte and counts largepages', () => {
-    const m = mmu(unmapEmulation, fakeHost({ pageTransCompound: () => true }), { largePages: true });
+    const m = mmu(unmapEmulation, fakeHost({ pageTransCompound: () => true }), {
+      largePages: true,
+    });
     m.tdpPageFault(600, 0);
     expect(m.spte2m[1] & SPTE_PRESENT).toBe(SPTE_PRESENT);
     expect(m.isMapped(1023)).toBe(true);
@@ -126,7 +128,9 @@ describe('kvm_age_rmapp return values (domain.md 1.6)', () => {
   });
 
   it('aging one 4K hva drops the 2M spte that covers it (kvm_handle_hva visits rmap_pde)', () => {
-    const m = mmu(unmapEmulation, fakeHost({ pageTransCompound: () => true }), { largePages: true });
+    const m = mmu(unmapEmulation, fakeHost({ pageTransCompound: () => true }), {
+      largePages: true,
+    });
     m.tdpPageFault(512, 0);
     expect(m.clearFlushYoung(700)).toBe(1);
     expect(m.isMapped(512)).toBe(false);
@@ -177,7 +181,9 @@ describe('MMU-notifier invalidation', () => {
   });
 
   it('keeps sim_rmap_add − sim_rmap_remove equal to the present sptes', () => {
-    const m = mmu(unmapEmulation, fakeHost({ pageTransCompound: (g) => g >= 1024 }), { largePages: true });
+    const m = mmu(unmapEmulation, fakeHost({ pageTransCompound: (g) => g >= 1024 }), {
+      largePages: true,
+    });
     for (let g = 0; g < 2048; g += 7) m.tdpPageFault(g, 0);
     for (let g = 0; g < 2048; g += 13) m.clearFlushYoung(g);
     m.invalidateRangeStart(0, 300);

@@ -175,7 +175,9 @@ export class KvmMmu {
       const end = Math.min(base + KVM_PAGES_PER_HPAGE, this.guestPages);
       for (let g = base; g < end; g++) this.kvmUnmapRmapp(1, g, DROP_INVALIDATE);
     }
-    this.spte2m[frame] = this.policy.shadowAccessedMask ? SPTE_PRESENT | SPTE_ACCESSED : SPTE_PRESENT;
+    this.spte2m[frame] = this.policy.shadowAccessedMask
+      ? SPTE_PRESENT | SPTE_ACCESSED
+      : SPTE_PRESENT;
     this.stats[LARGEPAGES]++;
     this.rmapAdd(this.rmap2m, frame, frame, 2);
   }
@@ -280,7 +282,8 @@ export class KvmMmu {
    * the 2M rmap_pde of its frame, OR the answers, and flush remote TLBs if young.
    */
   clearFlushYoung(gfn: number): number {
-    const young = this.policy.kvmAgeRmapp(this, 1, gfn) | this.policy.kvmAgeRmapp(this, 2, gfn >>> HPAGE_SHIFT);
+    const young =
+      this.policy.kvmAgeRmapp(this, 1, gfn) | this.policy.kvmAgeRmapp(this, 2, gfn >>> HPAGE_SHIFT);
     this.stats[young ? AGE_YOUNG : AGE_OLD]++;
     if (this.events.on) this.events.emit(EV.AGE, gfn, young);
     if (young) this.kvmFlushRemoteTlbs(0, gfn);
@@ -290,7 +293,8 @@ export class KvmMmu {
   /** kvm_mmu_notifier_test_young() → kvm_test_age_hva(), v2.6.38 (used by khugepaged). */
   testYoung(gfn: number): number {
     const young =
-      this.policy.kvmTestAgeRmapp(this, 1, gfn) | this.policy.kvmTestAgeRmapp(this, 2, gfn >>> HPAGE_SHIFT);
+      this.policy.kvmTestAgeRmapp(this, 1, gfn) |
+      this.policy.kvmTestAgeRmapp(this, 2, gfn >>> HPAGE_SHIFT);
     if (young) this.stats[TEST_AGE_YOUNG]++;
     return young;
   }

@@ -44,26 +44,29 @@ describe('RmapTable (rmap_add / rmap_remove, arch/x86/kvm/mmu.c v2.6.33)', () =>
 
   it('matches a set model under any sequence of adds and removes, and frees every descriptor it allocates', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 11 })), { maxLength: 200 }), (ops) => {
-        const r = new RmapTable(1, 1);
-        const model = new Set<number>();
-        let allocs = 0;
-        let frees = 0;
-        for (const [add, spte] of ops) {
-          if (add && !model.has(spte)) {
-            allocs += r.add(0, spte);
-            model.add(spte);
-          } else if (!add && model.has(spte)) {
-            frees += r.remove(0, spte);
-            model.delete(spte);
+      fc.property(
+        fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 11 })), { maxLength: 200 }),
+        (ops) => {
+          const r = new RmapTable(1, 1);
+          const model = new Set<number>();
+          let allocs = 0;
+          let frees = 0;
+          for (const [add, spte] of ops) {
+            if (add && !model.has(spte)) {
+              allocs += r.add(0, spte);
+              model.add(spte);
+            } else if (!add && model.has(spte)) {
+              frees += r.remove(0, spte);
+              model.delete(spte);
+            }
+            expect(new Set(r.sptes(0))).toEqual(model);
+            expect(allocs - frees).toBe(r.liveDescs);
           }
-          expect(new Set(r.sptes(0))).toEqual(model);
-          expect(allocs - frees).toBe(r.liveDescs);
-        }
-        for (const s of [...model]) frees += r.remove(0, s);
-        expect(allocs).toBe(frees);
-        expect(r.head[0]).toBe(0);
-      }),
+          for (const s of [...model]) frees += r.remove(0, s);
+          expect(allocs).toBe(frees);
+          expect(r.head[0]).toBe(0);
+        },
+      ),
       { seed: 42, numRuns: 300 },
     );
   });

@@ -70,7 +70,10 @@ export class RmapTable {
     }
     let d = -h - 1;
     let allocated = 0;
-    while (this.pool[d * DESC_WORDS + RMAP_EXT - 1] !== 0 && this.pool[d * DESC_WORDS + RMAP_EXT] !== 0) {
+    while (
+      this.pool[d * DESC_WORDS + RMAP_EXT - 1] !== 0 &&
+      this.pool[d * DESC_WORDS + RMAP_EXT] !== 0
+    ) {
       d = this.pool[d * DESC_WORDS + RMAP_EXT] - 1;
     }
     if (this.pool[d * DESC_WORDS + RMAP_EXT - 1] !== 0) {
@@ -95,7 +98,8 @@ export class RmapTable {
     const h = this.head[i];
     if (h === 0) throw new Error(`rmap_remove: spte ${spte} not in empty rmap ${i} (kernel BUG)`);
     if (h > 0) {
-      if (h !== spte + 1) throw new Error(`rmap_remove: rmap ${i} holds spte ${h - 1}, not ${spte} (kernel BUG)`);
+      if (h !== spte + 1)
+        throw new Error(`rmap_remove: rmap ${i} holds spte ${h - 1}, not ${spte} (kernel BUG)`);
       this.head[i] = 0;
       return 0;
     }
@@ -153,7 +157,8 @@ export class RmapTable {
     if (h > 0) return [h - 1];
     const out: number[] = [];
     for (let d = -h - 1; d >= 0; d = this.pool[d * DESC_WORDS + RMAP_EXT] - 1) {
-      for (let s = 0; s < RMAP_EXT && this.pool[d * DESC_WORDS + s] !== 0; s++) out.push(this.pool[d * DESC_WORDS + s] - 1);
+      for (let s = 0; s < RMAP_EXT && this.pool[d * DESC_WORDS + s] !== 0; s++)
+        out.push(this.pool[d * DESC_WORDS + s] - 1);
     }
     return out;
   }

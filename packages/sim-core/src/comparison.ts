@@ -6,8 +6,15 @@ import { buildReferenceSource, type TraceTable } from './workload/build.ts';
 import type { ReferenceSource } from './workload/source.ts';
 
 /** Knobs a person may turn while a run plays; applied to every run of a comparison at the same reference. */
-export type KnobName = 'limitMiB' | 'hotMiB' | 'thp' | 'khugepagedPagesToScan' | 'khugepagedScanSleepMs';
-export const KNOB_NAMES: readonly KnobName[] = ['limitMiB', 'hotMiB', 'thp', 'khugepagedPagesToScan', 'khugepagedScanSleepMs'];
+export type KnobName =
+  'limitMiB' | 'hotMiB' | 'thp' | 'khugepagedPagesToScan' | 'khugepagedScanSleepMs';
+export const KNOB_NAMES: readonly KnobName[] = [
+  'limitMiB',
+  'hotMiB',
+  'thp',
+  'khugepagedPagesToScan',
+  'khugepagedScanSleepMs',
+];
 
 export interface KnobChange {
   /** Reference index at which it applies. */
@@ -63,7 +70,8 @@ export class Comparison {
     this.sims = policies.map((p) => new Simulation(scenario, p, opts.eventMode ?? 'off'));
     this.source = buildReferenceSource(scenario, seed, opts.traces);
     this.nextKhugepaged = this.khugepagedInterval();
-    this.checkpointEvery = opts.checkpointEveryRefs ?? Math.max(CHUNK, Math.round(5 * scenario.rate));
+    this.checkpointEvery =
+      opts.checkpointEveryRefs ?? Math.max(CHUNK, Math.round(5 * scenario.rate));
     this.maxCheckpointBytes = opts.maxCheckpointBytes ?? 256 * 1024 * 1024;
     this.checkpoint();
   }
@@ -149,7 +157,10 @@ export class Comparison {
         break;
       case 'khugepagedScanSleepMs':
         for (const s of this.sims) s.setKhugepaged(undefined, value);
-        this.nextKhugepaged = Math.min(this.nextKhugepaged, this.refIndex + this.khugepagedInterval());
+        this.nextKhugepaged = Math.min(
+          this.nextKhugepaged,
+          this.refIndex + this.khugepagedInterval(),
+        );
         break;
     }
   }
@@ -170,8 +181,13 @@ export class Comparison {
       bytes,
     });
     // Thin out: keep the first (reset) and the newest, drop every other one in between.
-    while (this.checkpoints.reduce((a, c) => a + c.bytes, 0) > this.maxCheckpointBytes && this.checkpoints.length > 2) {
-      this.checkpoints = this.checkpoints.filter((_, i, all) => i === 0 || i === all.length - 1 || i % 2 === 0);
+    while (
+      this.checkpoints.reduce((a, c) => a + c.bytes, 0) > this.maxCheckpointBytes &&
+      this.checkpoints.length > 2
+    ) {
+      this.checkpoints = this.checkpoints.filter(
+        (_, i, all) => i === 0 || i === all.length - 1 || i % 2 === 0,
+      );
     }
   }
 
@@ -227,7 +243,9 @@ export class Comparison {
       checkpoints: [],
     });
     c.checkpoints = [
-      ...this.checkpoints.filter((cp) => cp.refIndex <= this.refIndex).map((cp) => ({ ...cp, sims: keep.map((i) => cp.sims[i]) })),
+      ...this.checkpoints
+        .filter((cp) => cp.refIndex <= this.refIndex)
+        .map((cp) => ({ ...cp, sims: keep.map((i) => cp.sims[i]) })),
     ];
     return c;
   }

@@ -78,7 +78,13 @@ export interface CostBreakdown {
  */
 export function guestCost(
   c: Readonly<Record<CounterName, number>>,
-  opts: { profile: CostProfile; swapDevice: SwapDeviceKind; rate: number; thp: boolean; shadowAccessedMask: boolean },
+  opts: {
+    profile: CostProfile;
+    swapDevice: SwapDeviceKind;
+    rate: number;
+    thp: boolean;
+    shadowAccessedMask: boolean;
+  },
 ): CostBreakdown {
   const t = COSTS[opts.profile];
   const guestSeconds = c.sim_guest_refs / opts.rate;
@@ -99,9 +105,13 @@ export function guestCost(
     shrink_page_list: c.pgsteal * t.shrinkPageListPerPage,
     split_huge_page: c.thp_split_page * t.splitHugePage,
     collapse_huge_page: c.thp_collapse_alloc * t.collapseHugePage,
-    small_pages: opts.thp && c.sim_guest_refs > 0 ? (smallRefs / c.sim_guest_refs) * guestSeconds * 1e6 * t.smallPagePenalty : 0,
+    small_pages:
+      opts.thp && c.sim_guest_refs > 0
+        ? (smallRefs / c.sim_guest_refs) * guestSeconds * 1e6 * t.smallPagePenalty
+        : 0,
   };
   const totalStallUs = Object.values(stallUs).reduce((a, b) => a + b, 0);
-  const slowdown = guestSeconds > 0 ? (guestSeconds * 1e6 + totalStallUs) / (guestSeconds * 1e6) : 1;
+  const slowdown =
+    guestSeconds > 0 ? (guestSeconds * 1e6 + totalStallUs) / (guestSeconds * 1e6) : 1;
   return { stallUs, totalStallUs, guestSeconds, slowdown };
 }

@@ -79,11 +79,12 @@ describe('classic preset: 256 MB guest, 128 MB memcg (domain.md 7.1-7.3)', () =>
   it('costs order as domain.md 7.10: swap stalls dwarf the unmap overhead, which exceeds A/D bits', () => {
     const [old, unmap, ad] = r.end;
     expect(old.slowdown).toBeGreaterThan(unmap.slowdown);
-    const overhead = (x: typeof unmap) => x.cost.stallUs.ept_violation_resident + x.cost.stallUs.kvm_unmap_rmapp;
+    const overhead = (x: typeof unmap) =>
+      x.cost.stallUs.ept_violation_resident + x.cost.stallUs.kvm_unmap_rmapp;
     expect(overhead(unmap)).toBeGreaterThan(overhead(ad));
-    expect(old.cost.stallUs.major_fault_swapin - unmap.cost.stallUs.major_fault_swapin).toBeGreaterThan(
-      10 * (overhead(unmap) - overhead(ad)),
-    );
+    expect(
+      old.cost.stallUs.major_fault_swapin - unmap.cost.stallUs.major_fault_swapin,
+    ).toBeGreaterThan(10 * (overhead(unmap) - overhead(ad)));
   });
 });
 

@@ -42,7 +42,10 @@ const PRESETS: Record<string, ScenarioInput> = {
     workload: {
       type: 'mix',
       parts: [
-        { weight: 0.97, workload: { type: 'hotcold', offsetMiB: 64, sizeMiB: 32, hotMiB: 32, hotShare: 1 } },
+        {
+          weight: 0.97,
+          workload: { type: 'hotcold', offsetMiB: 64, sizeMiB: 32, hotMiB: 32, hotShare: 1 },
+        },
         { weight: 0.03, workload: { type: 'scan', offsetMiB: 96, sizeMiB: 160 } },
       ],
     },

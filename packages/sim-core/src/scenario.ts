@@ -10,7 +10,14 @@ const region = {
 
 export type WorkloadSpec =
   | { type: 'uniform'; offsetMiB?: number; sizeMiB?: number }
-  | { type: 'hotcold'; offsetMiB?: number; sizeMiB?: number; hotMiB: number; hotOffsetMiB?: number; hotShare: number }
+  | {
+      type: 'hotcold';
+      offsetMiB?: number;
+      sizeMiB?: number;
+      hotMiB: number;
+      hotOffsetMiB?: number;
+      hotShare: number;
+    }
   | { type: 'zipf'; offsetMiB?: number; sizeMiB?: number; exponent: number }
   | { type: 'scan'; offsetMiB?: number; sizeMiB?: number }
   | { type: 'phases'; phases: { seconds: number; workload: WorkloadSpec }[] }
@@ -31,11 +38,19 @@ export const workloadSchema: z.ZodType<WorkloadSpec> = z.lazy(() =>
     z.strictObject({ type: z.literal('scan'), ...region }),
     z.strictObject({
       type: z.literal('phases'),
-      phases: z.array(z.strictObject({ seconds: z.number().min(0.001).max(1e6), workload: workloadSchema })).min(1).max(64),
+      phases: z
+        .array(
+          z.strictObject({ seconds: z.number().min(0.001).max(1e6), workload: workloadSchema }),
+        )
+        .min(1)
+        .max(64),
     }),
     z.strictObject({
       type: z.literal('mix'),
-      parts: z.array(z.strictObject({ weight: z.number().min(0).max(1e6), workload: workloadSchema })).min(1).max(64),
+      parts: z
+        .array(z.strictObject({ weight: z.number().min(0).max(1e6), workload: workloadSchema }))
+        .min(1)
+        .max(64),
     }),
     z.strictObject({
       type: z.literal('trace'),
@@ -56,22 +71,32 @@ export const scenarioSchema = z.strictObject({
       .strictObject({ count: z.number().int().min(0).max(8), sizeMiB: MiB(0, 65536) })
       .default({ count: 0, sizeMiB: 0 }),
   }),
-  host: z
-    .strictObject({
-      memcgLimitMiB: z.number().min(1).max(1 << 20),
-      swapMiB: z.number().min(0).max(1 << 20),
-      swappiness: z.number().int().min(0).max(100).default(60),
-      pageCluster: z.number().int().min(0).max(5).default(3),
-      swapDevice: z.enum(['hdd', 'ssd', 'nvme']).default('hdd'),
-      costProfile: z.enum(['2010', '2025']).default('2010'),
-    }),
+  host: z.strictObject({
+    memcgLimitMiB: z
+      .number()
+      .min(1)
+      .max(1 << 20),
+    swapMiB: z
+      .number()
+      .min(0)
+      .max(1 << 20),
+    swappiness: z.number().int().min(0).max(100).default(60),
+    pageCluster: z.number().int().min(0).max(5).default(3),
+    swapDevice: z.enum(['hdd', 'ssd', 'nvme']).default('hdd'),
+    costProfile: z.enum(['2010', '2025']).default('2010'),
+  }),
   thp: z
     .strictObject({
       enabled: z.boolean().default(false),
       khugepaged: z
         .strictObject({
           enabled: z.boolean().default(true),
-          pagesToScan: z.number().int().min(512).max(1 << 24).default(4096),
+          pagesToScan: z
+            .number()
+            .int()
+            .min(512)
+            .max(1 << 24)
+            .default(4096),
           scanSleepMs: z.number().int().min(1).max(3_600_000).default(10_000),
           maxPtesNone: z.number().int().min(0).max(511).default(511),
         })
@@ -83,7 +108,9 @@ export const scenarioSchema = z.strictObject({
   /** The guest touches all of its memory once, in order, before the workload starts (boot). */
   boot: z.boolean().default(true),
   workload: workloadSchema,
-  truth: z.strictObject({ hotWindowMs: z.number().min(1).max(3_600_000).default(1000) }).prefault({}),
+  truth: z
+    .strictObject({ hotWindowMs: z.number().min(1).max(3_600_000).default(1000) })
+    .prefault({}),
   /** How long a run lasts unless told otherwise. */
   seconds: z.number().min(0.001).max(1e6).default(60),
 });
@@ -101,7 +128,8 @@ export class ScenarioError extends Error {
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   const where = issue.path.length ? issue.path.join('.') : '(scenario)';
-  const got = 'input' in issue && issue.input !== undefined ? ` (got ${JSON.stringify(issue.input)})` : '';
+  const got =
+    'input' in issue && issue.input !== undefined ? ` (got ${JSON.stringify(issue.input)})` : '';
   let allowed = '';
   if (issue.code === 'too_small') allowed = `; allowed minimum ${String(issue.minimum)}`;
   if (issue.code === 'too_big') allowed = `; allowed maximum ${String(issue.maximum)}`;
@@ -120,21 +148,29 @@ export function parseScenario(input: unknown): Scenario {
       const off = ('offsetMiB' in w && w.offsetMiB) || 0;
       const size = ('sizeMiB' in w && w.sizeMiB) || guest - off;
       if (off + size > guest)
-        problems.push(`${path}: region ${off}+${size} MiB runs past the guest's ${guest} MiB; allowed offset+size ≤ ${guest}`);
+        problems.push(
+          `${path}: region ${off}+${size} MiB runs past the guest's ${guest} MiB; allowed offset+size ≤ ${guest}`,
+        );
     }
     if (w.type === 'hotcold') {
       const off = w.offsetMiB ?? 0;
       const size = w.sizeMiB ?? guest - off;
       const hotOff = w.hotOffsetMiB ?? off;
       if (hotOff < off || hotOff + w.hotMiB > off + size)
-        problems.push(`${path}.hotMiB: hot set ${hotOff}+${w.hotMiB} MiB lies outside the workload's region ${off}+${size} MiB`);
+        problems.push(
+          `${path}.hotMiB: hot set ${hotOff}+${w.hotMiB} MiB lies outside the workload's region ${off}+${size} MiB`,
+        );
     }
-    if (w.type === 'phases') w.phases.forEach((p, i) => checkRegion(p.workload, `${path}.phases.${i}.workload`));
-    if (w.type === 'mix') w.parts.forEach((p, i) => checkRegion(p.workload, `${path}.parts.${i}.workload`));
+    if (w.type === 'phases')
+      w.phases.forEach((p, i) => checkRegion(p.workload, `${path}.phases.${i}.workload`));
+    if (w.type === 'mix')
+      w.parts.forEach((p, i) => checkRegion(p.workload, `${path}.parts.${i}.workload`));
   };
   checkRegion(s.workload, 'workload');
   if (s.guest.aliases.sizeMiB > guest)
-    problems.push(`guest.aliases.sizeMiB: ${s.guest.aliases.sizeMiB} is larger than the guest (${guest} MiB)`);
+    problems.push(
+      `guest.aliases.sizeMiB: ${s.guest.aliases.sizeMiB} is larger than the guest (${guest} MiB)`,
+    );
   if (problems.length) throw new ScenarioError(problems);
   return s;
 }

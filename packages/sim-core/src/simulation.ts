@@ -14,7 +14,14 @@ import { HostMm, type HostConfig } from './host/host-mm.ts';
 import { khugepagedScan } from './host/huge-memory.ts';
 import { MEM_CGROUP_RECLAIM_RETRIES } from './host/memcontrol.ts';
 import { tryToFreeMemCgroupPages } from './host/vmscan.ts';
-import { HPAGE_SHIFT, PG_HEAD, PG_PRESENT, PG_TAIL, PTE_PRESENT, TRUTH_TOUCHED } from './host/page-flags.ts';
+import {
+  HPAGE_SHIFT,
+  PG_HEAD,
+  PG_PRESENT,
+  PG_TAIL,
+  PTE_PRESENT,
+  TRUTH_TOUCHED,
+} from './host/page-flags.ts';
 import { pagesOf, type Scenario } from './scenario.ts';
 
 export function hostConfigOf(s: Scenario): HostConfig {
@@ -28,7 +35,9 @@ export function hostConfigOf(s: Scenario): HostConfig {
     khugepaged: { ...s.thp.khugepaged },
     hotWindowRefs: Math.max(1, Math.round((s.truth.hotWindowMs / 1000) * s.rate)),
     // boot touches every page once: those touches say nothing about the working set
-    truthFromRefs: (s.boot ? pagesOf(s.guest.memoryMiB) : 0) + Math.max(1, Math.round((s.truth.hotWindowMs / 1000) * s.rate)),
+    truthFromRefs:
+      (s.boot ? pagesOf(s.guest.memoryMiB) : 0) +
+      Math.max(1, Math.round((s.truth.hotWindowMs / 1000) * s.rate)),
   };
 }
 
@@ -131,7 +140,8 @@ export class Simulation {
     for (let i = 0; i < n; i++) {
       const g = refs[i];
       this.host.now = base + i;
-      if (g < this.host.n) this.events.emit(0, g, this.kvm.spte2m[g >>> HPAGE_SHIFT] & SPTE_PRESENT);
+      if (g < this.host.n)
+        this.events.emit(0, g, this.kvm.spte2m[g >>> HPAGE_SHIFT] & SPTE_PRESENT);
       one[0] = g;
       this.events.on = false;
       this.consume(one, 1, base + i);
@@ -220,8 +230,10 @@ export class Simulation {
       const pte = h.pte[g];
       if (fl & PG_PRESENT) present++;
       if (pte & PTE_PRESENT && !(fl & PG_PRESENT)) out.push(`gfn ${g}: pte present without a page`);
-      if (h.swapSlot[g] >= 0 && h.swap.owner[h.swapSlot[g]] !== g) out.push(`gfn ${g}: swap slot owned by another gfn`);
-      if (!(pte & PTE_PRESENT) && k.isMapped(g)) out.push(`gfn ${g}: spte present while the host pte is not`);
+      if (h.swapSlot[g] >= 0 && h.swap.owner[h.swapSlot[g]] !== g)
+        out.push(`gfn ${g}: swap slot owned by another gfn`);
+      if (!(pte & PTE_PRESENT) && k.isMapped(g))
+        out.push(`gfn ${g}: spte present while the host pte is not`);
       if (fl & PG_TAIL && !(h.flags[(g >>> HPAGE_SHIFT) << HPAGE_SHIFT] & PG_HEAD))
         out.push(`gfn ${g}: tail page without a head`);
       if (h.lastTouch[g] !== 0 && !(fl & PG_PRESENT) && h.swapSlot[g] < 0)
@@ -235,10 +247,13 @@ export class Simulation {
     if (lruPages !== present) out.push(`LRU holds ${lruPages} pages, ${present} are resident`);
     const s = countersToRecord(ALL_COUNTERS, this.counters);
     if (s.sim_rmap_add - s.sim_rmap_remove !== k.presentSptes())
-      out.push(`rmap adds − removes = ${s.sim_rmap_add - s.sim_rmap_remove}, present sptes = ${k.presentSptes()}`);
+      out.push(
+        `rmap adds − removes = ${s.sim_rmap_add - s.sim_rmap_remove}, present sptes = ${k.presentSptes()}`,
+      );
     if (s.sim_rmap_desc_alloc - s.sim_rmap_desc_free !== k.rmap4k.liveDescs + k.rmap2m.liveDescs)
       out.push('rmap descriptor allocs − frees != live descriptors');
-    if (h.swap.used !== countSwapped(h)) out.push(`swap slots used ${h.swap.used} != gfns holding a slot`);
+    if (h.swap.used !== countSwapped(h))
+      out.push(`swap slots used ${h.swap.used} != gfns holding a slot`);
     return out;
   }
 }

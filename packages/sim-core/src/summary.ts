@@ -22,6 +22,12 @@ export function summarize(cmp: Comparison): RunSummary[] {
       thp: s.thp.enabled,
       shadowAccessedMask: sim.policy.shadowAccessedMask,
     });
-    return { policy: sim.policy.name, counters, slowdown: cost.slowdown, falseOld: counters.sim_false_old, cost };
+    return {
+      policy: sim.policy.name,
+      counters,
+      slowdown: cost.slowdown,
+      falseOld: counters.sim_false_old,
+      cost,
+    };
   });
 }

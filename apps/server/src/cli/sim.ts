@@ -4,7 +4,13 @@
  * `npm run sim -- replay ...` replays a trace against the classic replacement policies.
  */
 import { parseArgs } from 'node:util';
-import { Comparison, POLICY_NAMES, ScenarioError, summarize, type RunSummary } from '@agelab/sim-core';
+import {
+  Comparison,
+  POLICY_NAMES,
+  ScenarioError,
+  summarize,
+  type RunSummary,
+} from '@agelab/sim-core';
 import { loadScenario } from '../scenario-loader.ts';
 import { runReplay } from './replay.ts';
 
@@ -76,11 +82,16 @@ export async function runSim(argv: string[], out: CliOutput): Promise<number> {
     return 0;
   }
   try {
-    if (values.policy && values.compare) throw new UsageError('give --policy or --compare, not both');
-    const policies = (values.compare ?? values.policy ?? 'unmap-emulation').split(',').map((p) => p.trim());
+    if (values.policy && values.compare)
+      throw new UsageError('give --policy or --compare, not both');
+    const policies = (values.compare ?? values.policy ?? 'unmap-emulation')
+      .split(',')
+      .map((p) => p.trim());
     for (const p of policies)
-      if (!POLICY_NAMES.includes(p)) throw new UsageError(`unknown policy "${p}"; valid policies: ${POLICY_NAMES.join(', ')}`);
-    if (new Set(policies).size !== policies.length) throw new UsageError('--compare names a policy twice');
+      if (!POLICY_NAMES.includes(p))
+        throw new UsageError(`unknown policy "${p}"; valid policies: ${POLICY_NAMES.join(', ')}`);
+    if (new Set(policies).size !== policies.length)
+      throw new UsageError('--compare names a policy twice');
     const seed = Number(values.seed);
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
       throw new UsageError(`--seed must be an integer from 0 to 4294967295, got "${values.seed}"`);
@@ -93,7 +104,8 @@ export async function runSim(argv: string[], out: CliOutput): Promise<number> {
     }
     const { scenario, traces } = loaded;
     const seconds = values.seconds === undefined ? scenario.seconds : Number(values.seconds);
-    if (!(seconds > 0) || seconds > 1e6) throw new UsageError(`--seconds must be a number in (0, 1000000], got "${values.seconds}"`);
+    if (!(seconds > 0) || seconds > 1e6)
+      throw new UsageError(`--seconds must be a number in (0, 1000000], got "${values.seconds}"`);
     const cmp = new Comparison(scenario, policies, seed, { traces });
     const slice = Math.max(1, Math.round(scenario.rate));
     const total = Math.round(seconds * scenario.rate);
@@ -103,7 +115,9 @@ export async function runSim(argv: string[], out: CliOutput): Promise<number> {
       cmp.step(Math.min(slice, total - cmp.refIndex));
       if (Date.now() - lastReport > 1000) {
         lastReport = Date.now();
-        out.stderr(`  ${cmp.time.toFixed(0)} of ${seconds} simulated seconds (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+        out.stderr(
+          `  ${cmp.time.toFixed(0)} of ${seconds} simulated seconds (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+        );
       }
     }
     const runs = summarize(cmp);
@@ -129,7 +143,12 @@ export function toJson(scenario: string, seed: number, seconds: number, runs: Ru
     scenario,
     seed,
     seconds,
-    runs: runs.map((r) => ({ policy: r.policy, counters: r.counters, slowdown: r.slowdown, falseOld: r.falseOld })),
+    runs: runs.map((r) => ({
+      policy: r.policy,
+      counters: r.counters,
+      slowdown: r.slowdown,
+      falseOld: r.falseOld,
+    })),
   };
 }
 
@@ -139,14 +158,28 @@ function formatTable(scenario: string, seed: number, seconds: number, runs: RunS
   const row = (label: string, cells: string[]) =>
     label.padEnd(w0) + cells.map((c, i) => c.padStart(cols[i])).join('') + '\n';
   let s = `scenario ${scenario}, seed ${seed}, ${seconds} simulated seconds\n\n`;
-  s += row('', runs.map((r) => r.policy));
-  for (const name of TABLE) s += row(name, runs.map((r) => String(r.counters[name])));
-  s += row('guest slowdown', runs.map((r) => `${r.slowdown.toFixed(3)}x`));
-  s += row('false-old verdicts', runs.map((r) => String(r.falseOld)));
+  s += row(
+    '',
+    runs.map((r) => r.policy),
+  );
+  for (const name of TABLE)
+    s += row(
+      name,
+      runs.map((r) => String(r.counters[name])),
+    );
+  s += row(
+    'guest slowdown',
+    runs.map((r) => `${r.slowdown.toFixed(3)}x`),
+  );
+  s += row(
+    'false-old verdicts',
+    runs.map((r) => String(r.falseOld)),
+  );
   return s;
 }
 
-const invokedDirectly = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/.*\/apps\//, 'apps/'));
+const invokedDirectly =
+  process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/.*\/apps\//, 'apps/'));
 if (invokedDirectly) {
   runSim(process.argv.slice(2), {
     stdout: (t) => process.stdout.write(t),

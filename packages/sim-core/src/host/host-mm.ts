@@ -9,7 +9,14 @@ import {
 import { C, HOST_COUNTERS } from '../counters.ts';
 import { hvaToPfn, markPageAccessed } from './fault.ts';
 import { LruLists } from './lru.ts';
-import { HPAGE_PMD_NR, HPAGE_SHIFT, PG_HEAD, PG_PRESENT, PG_TAIL, PTE_PRESENT } from './page-flags.ts';
+import {
+  HPAGE_PMD_NR,
+  HPAGE_SHIFT,
+  PG_HEAD,
+  PG_PRESENT,
+  PG_TAIL,
+  PTE_PRESENT,
+} from './page-flags.ts';
 import { SwapDevice } from './swap.ts';
 
 export interface HostConfig {

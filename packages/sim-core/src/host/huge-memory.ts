@@ -87,7 +87,8 @@ export function khugepagedScanPmd(mm: HostMm, f: number): boolean {
     if (pte & PTE_SWAP) return false;
     const fl = mm.flags[g];
     if (!(fl & PG_LRU) || fl & PG_SWAPCACHE) return false;
-    if (!referenced && (pte & PTE_YOUNG || fl & PG_REFERENCED || mm.kvm.testYoung(g))) referenced = true;
+    if (!referenced && (pte & PTE_YOUNG || fl & PG_REFERENCED || mm.kvm.testYoung(g)))
+      referenced = true;
   }
   return referenced;
 }

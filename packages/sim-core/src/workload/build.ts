@@ -17,13 +17,18 @@ export type TraceTable = ReadonlyMap<string, Uint32Array>;
  * Each random part draws from its own PRNG, seeded from `seed` and its position in the spec, so
  * adding a part does not perturb the others.
  */
-export function buildReferenceSource(s: Scenario, seed: number, traces: TraceTable = new Map()): ReferenceSource {
+export function buildReferenceSource(
+  s: Scenario,
+  seed: number,
+  traces: TraceTable = new Map(),
+): ReferenceSource {
   const guestPages = pagesOf(s.guest.memoryMiB);
   let next = 0;
   const rng = () => new Prng((seed ^ Math.imul(++next, 0x9e3779b1)) >>> 0);
   const build = (w: WorkloadSpec): ReferenceSource => {
     const start = 'offsetMiB' in w ? pagesOf(w.offsetMiB ?? 0) : 0;
-    const length = 'sizeMiB' in w && w.sizeMiB !== undefined ? pagesOf(w.sizeMiB) : guestPages - start;
+    const length =
+      'sizeMiB' in w && w.sizeMiB !== undefined ? pagesOf(w.sizeMiB) : guestPages - start;
     switch (w.type) {
       case 'uniform':
         return new UniformSource(start, length, rng());
@@ -41,7 +46,12 @@ export function buildReferenceSource(s: Scenario, seed: number, traces: TraceTab
       case 'scan':
         return new ScanSource(start, length);
       case 'phases':
-        return new PhasesSource(w.phases.map((p) => ({ refs: Math.round(p.seconds * s.rate), source: build(p.workload) })));
+        return new PhasesSource(
+          w.phases.map((p) => ({
+            refs: Math.round(p.seconds * s.rate),
+            source: build(p.workload),
+          })),
+        );
       case 'mix':
         return new MixSource(
           w.parts.map((p) => ({ weight: p.weight, source: build(p.workload) })),

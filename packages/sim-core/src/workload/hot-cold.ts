@@ -43,6 +43,13 @@ export class HotColdSource implements ReferenceSource {
   }
 
   clone(): HotColdSource {
-    return new HotColdSource(this.start, this.length, this.hotStart, this.hotPages, this.hotShare, this.rng.clone());
+    return new HotColdSource(
+      this.start,
+      this.length,
+      this.hotStart,
+      this.hotPages,
+      this.hotShare,
+      this.rng.clone(),
+    );
   }
 }
