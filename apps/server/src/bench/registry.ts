@@ -1,0 +1,15 @@
+/**
+ * Every benchmark `npm run bench` runs, in order. Adding one = one module exporting a BenchEntry
+ * factory, and one line here (the dashboard's frame-time benchmark will be such a line).
+ */
+import { classicBench } from './classic.ts';
+import type { BenchEntry } from './harness.ts';
+import { hotPathBench } from './hot-path.ts';
+import { replayBench } from './replay.ts';
+import { scalingBench } from './scaling.ts';
+import { streamBench } from './stream.ts';
+import { viewersBench } from './viewers.ts';
+
+export function allBenchmarks(): BenchEntry[] {
+  return [hotPathBench(), classicBench(), scalingBench(), replayBench(), streamBench(), viewersBench()];
+}

@@ -1,0 +1,86 @@
+/**
+ * A guest with no memory pressure, all of its pages faulted in: the simulation's steady state,
+ * where a reference through a present spte costs only the ground-truth bookkeeping. Shared by the
+ * hot-path and scaling benchmarks.
+ */
+import { Simulation, buildReferenceSource, parseScenario, type Scenario } from '@agelab/sim-core';
+
+export const CHUNK = 4096;
+
+/** memcg limit = guest size, so reclaim never runs; no swap, so no swap map in the heap figure. */
+export function noPressureScenario(guestMiB: number): Scenario {
+  return parseScenario({
+    name: `bench-${guestMiB}mib`,
+    guest: { memoryMiB: guestMiB },
+    host: { memcgLimitMiB: guestMiB, swapMiB: 0 },
+    boot: false,
+    workload: { type: 'uniform' },
+  });
+}
+
+/** The scenario's own reference stream (the generator the simulation uses), pre-generated. */
+export function referenceStream(scenario: Scenario, refs: number, seed = 1): Uint32Array {
+  const out = new Uint32Array(refs);
+  buildReferenceSource(scenario, seed).fill(out, 0, refs);
+  return out;
+}
+
+/**
+ * A Simulation fed in CHUNK-sized pieces, as Comparison.step feeds it; `at` is the reference index
+ * so that successive passes keep time moving forward.
+ */
+export class Feeder {
+  at = 0;
+  constructor(readonly sim: Simulation) {}
+
+  feed(refs: Uint32Array): void {
+    const sim = this.sim;
+    for (let o = 0; o < refs.length; o += CHUNK) {
+      const k = Math.min(CHUNK, refs.length - o);
+      sim.consume(refs.subarray(o, o + k), k, this.at);
+      this.at += k;
+    }
+  }
+
+  /** Touch every page once, in order (what a booting guest does): every spte becomes present. */
+  faultInAll(): void {
+    const n = this.sim.guestPages;
+    const scan = new Uint32Array(Math.min(n, 1 << 20));
+    for (let g = 0; g < n; g += scan.length) {
+      const k = Math.min(scan.length, n - g);
+      for (let i = 0; i < k; i++) scan[i] = g + i;
+      this.feed(scan.subarray(0, k));
+    }
+  }
+
+  counter(name: 'exits' | 'sim_reclaim_passes'): number {
+    return this.sim.counterRecord()[name];
+  }
+}
+
+/** The limit of the issue: a bare loop that only marks each referenced page in a typed array. */
+export function bareLoop(refs: Uint32Array, touched: Uint8Array): void {
+  for (let i = 0; i < refs.length; i++) touched[refs[i]] = 1;
+}
+
+/**
+ * The stores the simulation's fast path must make per reference, and nothing else: the last-touch
+ * time (Float64Array, 8 bytes a page), the truth byte, and a read of the 4K spte. It separates the
+ * cost of the per-page data layout from the cost of the code around it.
+ */
+export function groundTruthLoop(
+  refs: Uint32Array,
+  lastTouch: Float64Array,
+  truth: Uint8Array,
+  spte: Uint8Array,
+  base: number,
+): number {
+  let missing = 0;
+  for (let i = 0; i < refs.length; i++) {
+    const g = refs[i];
+    lastTouch[g] = base + i + 1;
+    truth[g] = 1;
+    if ((spte[g] & 1) === 0) missing++;
+  }
+  return missing;
+}
