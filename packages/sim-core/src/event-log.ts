@@ -93,7 +93,7 @@ export class EventLog implements EventSink {
   drain(): EventBatch {
     const n = this.n;
     let order: number[] | null = null;
-    if (this.mode === 'sampled' && this.seen > n) {
+    if (this.mode === 'sampled') {
       order = Array.from({ length: n }, (_, i) => i).sort((a, b) => this.at[a] - this.at[b]);
     }
     const pick = <T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(src: T): T => {

@@ -1,5 +1,6 @@
 import {
   KVM_COUNTERS,
+  EV,
   KvmMmu,
   NO_EVENTS,
   SPTE_ACCESSED,
@@ -23,6 +24,9 @@ import {
   TRUTH_TOUCHED,
 } from './host/page-flags.ts';
 import { pagesOf, type Scenario } from './scenario.ts';
+
+/** In sampled event mode, one page reference in this many is offered to the event log. */
+export const REF_SAMPLE_STRIDE = 1024;
 
 export function hostConfigOf(s: Scenario): HostConfig {
   return {
@@ -103,7 +107,15 @@ export class Simulation {
    * accessed bit hardware sets, where it has one); any other takes an EPT violation.
    */
   consume(refs: Uint32Array, n: number, base: number): void {
-    if (this.events.on) return this.consumeTraced(refs, n, base);
+    if (this.events.on) {
+      if (this.events.eventMode === 'all') return this.consumeTraced(refs, n, base);
+      this.sampleRefs(refs, n, base);
+    }
+    this.consumeRefs(refs, n, base);
+  }
+
+  /** The per-reference loop: the hot path of the whole simulator. */
+  private consumeRefs(refs: Uint32Array, n: number, base: number): void {
     const spte4k = this.kvm.spte4k;
     const spte2m = this.kvm.spte2m;
     const lastTouch = this.host.lastTouch;
@@ -143,10 +155,27 @@ export class Simulation {
       if (g < this.host.n)
         this.events.emit(0, g, this.kvm.spte2m[g >>> HPAGE_SHIFT] & SPTE_PRESENT);
       one[0] = g;
-      this.events.on = false;
-      this.consume(one, 1, base + i);
-      this.events.on = true;
+      this.consumeRefs(one, 1, base + i);
     }
+  }
+
+  /**
+   * While running fast, page references are far too many to stream: one in REF_SAMPLE_STRIDE is
+   * offered to the (reservoir-sampled) log; every other event kind is offered in full.
+   */
+  private sampleRefs(refs: Uint32Array, n: number, base: number): void {
+    const saved = this.host.now;
+    for (
+      let i = (REF_SAMPLE_STRIDE - (base % REF_SAMPLE_STRIDE)) % REF_SAMPLE_STRIDE;
+      i < n;
+      i += REF_SAMPLE_STRIDE
+    ) {
+      const g = refs[i];
+      if (g >= this.host.n) continue;
+      this.host.now = base + i;
+      this.events.emit(EV.REF, g, this.kvm.spte2m[g >>> HPAGE_SHIFT] & SPTE_PRESENT);
+    }
+    this.host.now = saved;
   }
 
   /** A reference that is idle, aliased, or needs an EPT violation. Returns 1 if idle. */

@@ -1,0 +1,69 @@
+import { EV } from '@agelab/ept-model';
+import { describe, expect, it } from 'vitest';
+import { Comparison } from './comparison.ts';
+import { EventLog } from './event-log.ts';
+import { getPreset } from './presets.ts';
+
+describe('EventLog', () => {
+  it('keeps every event in `all` mode, in order, and starts a new window on drain', () => {
+    const clock = { now: 0 };
+    const log = new EventLog('all', clock);
+    for (let i = 0; i < 10_000; i++) {
+      clock.now = i;
+      log.emit(EV.SWAP_OUT, i, i % 7);
+    }
+    const b = log.drain();
+    expect(b.count).toBe(10_000);
+    expect(b.dropped).toBe(0);
+    expect(b.gfn[9_999]).toBe(9_999);
+    expect(b.arg[13]).toBe(6);
+    expect(log.drain().count).toBe(0);
+  });
+
+  it('holds a bounded, time-ordered uniform sample in `sampled` mode and says how much it left out', () => {
+    const clock = { now: 0 };
+    const log = new EventLog('sampled', clock, 1000);
+    for (let i = 0; i < 100_000; i++) {
+      clock.now = i;
+      log.emit(EV.REF, i, 0);
+    }
+    const b = log.drain();
+    expect(b.count).toBe(1000);
+    expect(b.dropped).toBe(99_000);
+    for (let i = 1; i < b.count; i++) expect(b.at[i]).toBeGreaterThanOrEqual(b.at[i - 1]);
+    // uniform: about half the sample comes from each half of the window
+    const firstHalf = Array.from(b.at).filter((t) => t < 50_000).length;
+    expect(firstHalf).toBeGreaterThan(400);
+    expect(firstHalf).toBeLessThan(600);
+  });
+
+  it('costs nothing when off', () => {
+    const log = new EventLog('off', { now: 0 });
+    expect(log.on).toBe(false);
+  });
+});
+
+describe('events of a run', () => {
+  it('stepping with every event: one REF per reference, and faults, swap-outs and aging as they happen', () => {
+    const cmp = new Comparison(getPreset('classic'), ['unmap-emulation'], 1, { eventMode: 'all' });
+    cmp.step(70_000); // the boot scan plus a little: reclaim has started
+    const b = cmp.sims[0].events.drain();
+    const count = (k: number) => b.kind.filter((x) => x === k).length;
+    expect(count(EV.REF)).toBe(70_000);
+    expect(count(EV.EPT_VIOLATION)).toBeGreaterThan(65_536);
+    expect(count(EV.SWAP_OUT)).toBe(cmp.sims[0].counterRecord().pswpout);
+    expect(count(EV.RECLAIM)).toBe(2 * cmp.sims[0].counterRecord().sim_reclaim_passes);
+    expect(b.dropped).toBe(0);
+  });
+
+  it('sampled events leave the counters exactly as a run without events', () => {
+    const a = new Comparison(getPreset('classic'), ['always-old'], 1, { eventMode: 'sampled' });
+    const b = new Comparison(getPreset('classic'), ['always-old'], 1);
+    a.runFor(3);
+    b.runFor(3);
+    expect(a.sims[0].counterRecord()).toEqual(b.sims[0].counterRecord());
+    const batch = a.sims[0].events.drain();
+    expect(batch.count).toBeLessThanOrEqual(4096);
+    expect(batch.dropped).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { Comparison } from './comparison.ts';
+import {
+  PV_ACTIVE,
+  PV_EPT_2M,
+  PV_EPT_MAPPED,
+  PV_HOT,
+  PV_RESIDENCY_MASK,
+  PV_RESIDENT,
+  PV_SWAPPED,
+  PV_THP,
+  PV_UNTOUCHED,
+  pageView,
+} from './page-view.ts';
+import { getPreset } from './presets.ts';
+import { parseScenario } from './scenario.ts';
+
+describe('pageView', () => {
+  it('tells resident, swapped and untouched pages apart, and marks the hot set', () => {
+    const base = getPreset('classic');
+    const cmp = new Comparison(base, ['ept-ad-bits'], 1);
+    cmp.runFor(10);
+    const v = new Uint8Array(cmp.sims[0].guestPages);
+    pageView(cmp.sims[0], v);
+    const hot = v.subarray(16384, 24576);
+    expect(
+      hot.every((b) => (b & PV_RESIDENCY_MASK) === PV_RESIDENT && (b & PV_EPT_MAPPED) !== 0),
+    ).toBe(true);
+    expect(hot.filter((b) => (b & PV_HOT) !== 0).length).toBeGreaterThan(8000);
+    expect(v.filter((b) => (b & PV_RESIDENCY_MASK) === PV_SWAPPED).length).toBeGreaterThan(20_000);
+    expect(v.some((b) => (b & PV_ACTIVE) !== 0)).toBe(true);
+  });
+
+  it('marks THP-backed pages and 2M mappings; an untouched guest is all zero', () => {
+    const s = parseScenario({
+      name: 'p',
+      guest: { memoryMiB: 8 },
+      host: { memcgLimitMiB: 16, swapMiB: 8 },
+      thp: { enabled: true },
+      boot: false,
+      workload: { type: 'scan', sizeMiB: 2 },
+    });
+    const cmp = new Comparison(s, ['unmap-emulation'], 1);
+    const v = new Uint8Array(2048);
+    pageView(cmp.sims[0], v);
+    expect(v.every((b) => b === PV_UNTOUCHED)).toBe(true);
+    cmp.step(10);
+    pageView(cmp.sims[0], v);
+    expect(v[0] & (PV_THP | PV_EPT_2M)).toBe(PV_THP | PV_EPT_2M);
+    expect(v[511] & PV_THP).toBe(PV_THP);
+    expect(v[512]).toBe(PV_UNTOUCHED);
+  });
+});
