@@ -111,7 +111,7 @@ describe('replay usage errors (status 2, valid values listed)', () => {
     ],
     [
       ['--trace', file, '--frames', '3', '--policy', 'mru'],
-      '--policy must be one of fifo, lru, opt, clock, linux, got "mru"',
+      '--policy must be one of fifo, lru, opt, clock, linux, linux-always-old, got "mru"',
     ],
     [['--trace', file, '--policy', 'lru'], '--frames N is required'],
     [

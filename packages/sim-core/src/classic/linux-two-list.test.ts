@@ -75,3 +75,20 @@ describe('linux two-list LRU (2.6.33)', () => {
     expect(lists).toEqual(['1 | -', '2 1 | -', '3 2 | -', '3 | 1', '3 | 1', '4 1 | -']);
   });
 });
+
+describe('linux-always-old: the two lists blind to guest references (EPT before the patch)', () => {
+  it('evicts a hot page that LRU and the seeing two-list keep', async () => {
+    const { runClassic } = await import('./registry.ts');
+    // a hot set of 4 pages touched between each of a stream of 200 cold pages, 8 frames
+    const refs: number[] = [];
+    for (let c = 0; c < 200; c++) refs.push(100 + c, 0, 1, 2, 3);
+    const r = Uint32Array.from(refs);
+    const faults = (p: 'lru' | 'opt' | 'linux' | 'linux-always-old') => runClassic(p, r, 8).faults;
+    expect(faults('linux-always-old')).toBeGreaterThan(faults('linux'));
+    expect(faults('linux')).toBeGreaterThanOrEqual(faults('lru'));
+    expect(faults('lru')).toBeGreaterThanOrEqual(faults('opt'));
+    // every cold page faults once whatever the policy; always-old also refaults the hot set
+    expect(faults('lru')).toBe(204);
+    expect(faults('linux-always-old')).toBeGreaterThan(300);
+  });
+});

@@ -79,14 +79,20 @@ class TwoListLru {
   constructor(
     frames: number,
     private readonly framePage: Int32Array,
+    /** false: references through EPT without accessed bits, before the patch (always-old). */
+    private readonly seesReferences = true,
   ) {
     this.lists = new TwoLists(frames);
     this.young = new Uint8Array(frames);
   }
 
-  /** The MMU sets the accessed bit in the pte on every access. */
+  /**
+   * The MMU sets the accessed bit in the pte on every access. A guest on 2010 EPT before the
+   * patch touches its pages through sptes with no accessed bit, and kvm_age_rmapp() answers old:
+   * reclaim never learns of the reference.
+   */
   touch(frame: number): void {
-    this.young[frame] = 1;
+    if (this.seesReferences) this.young[frame] = 1;
   }
 
   /** A fault just mapped a page into `frame`; `swapIn` when the page had been evicted before. */
@@ -158,6 +164,19 @@ export const linuxTwoList: ClassicPolicy = {
   },
 };
 
+/**
+ * The same two lists when the references come from a KVM guest on EPT without accessed bits and
+ * without the patch: only the fault that maps a page makes it young (the QEMU pte starts young),
+ * later guest references are invisible. How far this falls from LRU and OPT is the 2010 story.
+ */
+export const linuxAlwaysOld: ClassicPolicy = {
+  name: 'linux-always-old',
+  label: 'Linux 2.6.33 two-list, EPT always-old',
+  run(refs: Uint32Array, pageCount: number, frames: number, rec: StepRecorder | null): number {
+    return runLinuxTwoList(refs, pageCount, frames, rec, null, false);
+  },
+};
+
 /** One observation per reference, for tests that check the lists by hand. */
 export type ListObserver = (step: number, active: number[], inactive: number[]) => void;
 
@@ -167,11 +186,12 @@ export function runLinuxTwoList(
   frames: number,
   rec: StepRecorder | null,
   observe: ListObserver | null,
+  seesReferences = true,
 ): number {
   const pageFrame = new Int32Array(pageCount).fill(-1);
   const evictedBefore = new Uint8Array(pageCount);
   const framePage = new Int32Array(frames).fill(-1);
-  const lru = new TwoListLru(frames, framePage);
+  const lru = new TwoListLru(frames, framePage, seesReferences);
   let used = 0;
   let faults = 0;
   for (let i = 0; i < refs.length; i++) {

@@ -70,7 +70,7 @@ describe('classic policies on random strings', () => {
     fc.assert(
       fc.property(refString, frameCount, (refs, k) => {
         const best = faults('opt', refs, k);
-        for (const p of ['lru', 'fifo', 'clock', 'linux'] as const)
+        for (const p of ['lru', 'fifo', 'clock', 'linux', 'linux-always-old'] as const)
           expect(best).toBeLessThanOrEqual(faults(p, refs, k));
       }),
       { seed: SEED, numRuns: RUNS },

@@ -7,7 +7,7 @@ import type { ClassicPolicyName } from './types.ts';
 describe('runClassic', () => {
   it('refuses an unknown policy, listing the valid ones', () => {
     expect(() => runClassic('mru' as ClassicPolicyName, new Uint32Array(1), 1)).toThrow(
-      'unknown policy "mru": expected one of fifo, lru, opt, clock, linux',
+      'unknown policy "mru": expected one of fifo, lru, opt, clock, linux, linux-always-old',
     );
   });
 

@@ -5,7 +5,7 @@
 import { countDistinctPages, densifyTrace } from '../trace/densify.ts';
 import { clock } from './clock.ts';
 import { fifo } from './fifo.ts';
-import { linuxTwoList } from './linux-two-list.ts';
+import { linuxAlwaysOld, linuxTwoList } from './linux-two-list.ts';
 import { lru } from './lru.ts';
 import { opt } from './opt.ts';
 import { StepRecorder } from './recorder.ts';
@@ -22,6 +22,7 @@ export const CLASSIC_POLICIES: Readonly<Record<ClassicPolicyName, ClassicPolicy>
   opt,
   clock,
   linux: linuxTwoList,
+  'linux-always-old': linuxAlwaysOld,
 };
 
 export const CLASSIC_POLICY_NAMES: readonly ClassicPolicyName[] = [
@@ -30,6 +31,7 @@ export const CLASSIC_POLICY_NAMES: readonly ClassicPolicyName[] = [
   'opt',
   'clock',
   'linux',
+  'linux-always-old',
 ];
 
 /** A sanity bound on frames: per-frame state is a few typed arrays of this length. */

@@ -5,7 +5,7 @@
  */
 import type { StepRecorder } from './recorder.ts';
 
-export type ClassicPolicyName = 'fifo' | 'lru' | 'opt' | 'clock' | 'linux';
+export type ClassicPolicyName = 'fifo' | 'lru' | 'opt' | 'clock' | 'linux' | 'linux-always-old';
 
 export interface ClassicPolicy {
   readonly name: ClassicPolicyName;
