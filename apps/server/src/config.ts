@@ -1,0 +1,104 @@
+/**
+ * Everything the server bounds, with the defaults it runs on and the environment variable that
+ * changes each (docs/protocol.md lists them). `loadConfig(env)` refuses a value that is not a
+ * number in range instead of running on a surprise.
+ */
+export interface ServerConfig {
+  port: number;
+  host: string;
+  /** Largest guest a run may simulate, MiB (4096 MiB = 1M pages). */
+  maxGuestMiB: number;
+  /** Most policies in one comparison. */
+  maxPolicies: number;
+  /** Most live runs and comparisons at once. */
+  maxRuns: number;
+  /** Most sockets watching one run. */
+  maxViewersPerRun: number;
+  /** A run nobody watches or drives for this long is deleted. */
+  idleRunMs: number;
+  /** Largest JSON message a viewer may send, bytes. */
+  maxMessageBytes: number;
+  /** Messages per second a viewer may send (token bucket, burst of the same size). */
+  maxMessagesPerSecond: number;
+  /** A viewer with more than this many bytes not yet sent gets no new frames until it drains. */
+  maxBufferedBytes: number;
+  /** Wall time the simulation may take in one go before the event loop gets a turn. */
+  sliceMs: number;
+  /** Simulated milliseconds between two counter-history samples (doubles when history is full). */
+  historySampleMs: number;
+  /** Memory one comparison's checkpoints may hold (older ones are thinned out past it), bytes. */
+  maxCheckpointBytes: number;
+  /** Most counter-history samples kept per run. */
+  maxHistorySamples: number;
+  /** Most event records in one EVENTS frame; the rest are counted as dropped. */
+  maxEventsPerFrame: number;
+  /** Most simulated references a Perfetto trace export may replay. */
+  maxTraceRefs: number;
+  /** Most reclaim slices in one Perfetto trace. */
+  maxTraceSlices: number;
+  /** Largest HTTP request body, bytes. */
+  bodyLimit: number;
+  /** Where the built web app is (apps/web/dist); nothing is served there when it is missing. */
+  webDist: string;
+  logLevel: string;
+}
+
+export const DEFAULT_CONFIG: ServerConfig = {
+  port: 8080,
+  host: '0.0.0.0',
+  maxGuestMiB: 4096,
+  maxPolicies: 8,
+  maxRuns: 16,
+  maxViewersPerRun: 64,
+  idleRunMs: 30 * 60_000,
+  maxMessageBytes: 4096,
+  maxMessagesPerSecond: 50,
+  maxBufferedBytes: 4 * 1024 * 1024,
+  sliceMs: 10,
+  historySampleMs: 100,
+  maxHistorySamples: 4000,
+  maxCheckpointBytes: 64 * 1024 * 1024,
+  maxEventsPerFrame: 20_000,
+  maxTraceRefs: 100_000_000,
+  maxTraceSlices: 100_000,
+  bodyLimit: 256 * 1024,
+  webDist: new URL('../../web/dist', import.meta.url).pathname,
+  logLevel: 'info',
+};
+
+type NumericKey = { [K in keyof ServerConfig]: ServerConfig[K] extends number ? K : never }[keyof ServerConfig];
+
+const NUMERIC_ENV: Record<NumericKey, [env: string, min: number, max: number]> = {
+  port: ['PORT', 0, 65535],
+  maxGuestMiB: ['AGELAB_MAX_GUEST_MIB', 4, 65536],
+  maxPolicies: ['AGELAB_MAX_POLICIES', 1, 16],
+  maxRuns: ['AGELAB_MAX_RUNS', 1, 10_000],
+  maxViewersPerRun: ['AGELAB_MAX_VIEWERS_PER_RUN', 1, 100_000],
+  idleRunMs: ['AGELAB_IDLE_RUN_MS', 1000, 7 * 86_400_000],
+  maxMessageBytes: ['AGELAB_MAX_MESSAGE_BYTES', 64, 1 << 20],
+  maxMessagesPerSecond: ['AGELAB_MAX_MESSAGES_PER_SECOND', 1, 100_000],
+  maxBufferedBytes: ['AGELAB_MAX_BUFFERED_BYTES', 64 * 1024, 1 << 30],
+  sliceMs: ['AGELAB_SLICE_MS', 1, 1000],
+  historySampleMs: ['AGELAB_HISTORY_SAMPLE_MS', 1, 60_000],
+  maxHistorySamples: ['AGELAB_MAX_HISTORY_SAMPLES', 16, 10_000_000],
+  maxCheckpointBytes: ['AGELAB_MAX_CHECKPOINT_BYTES', 1 << 20, 2 ** 40],
+  maxEventsPerFrame: ['AGELAB_MAX_EVENTS_PER_FRAME', 0, 1 << 20],
+  maxTraceRefs: ['AGELAB_MAX_TRACE_REFS', 1, 1e12],
+  maxTraceSlices: ['AGELAB_MAX_TRACE_SLICES', 1, 1e8],
+  bodyLimit: ['AGELAB_BODY_LIMIT', 1024, 1 << 30],
+};
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, base: ServerConfig = DEFAULT_CONFIG): ServerConfig {
+  const cfg: ServerConfig = { ...base };
+  for (const [key, [name, min, max]] of Object.entries(NUMERIC_ENV) as [NumericKey, [string, number, number]][]) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    const v = Number(raw);
+    if (!Number.isFinite(v) || v < min || v > max) throw new Error(`${name}=${raw}: expected a number from ${min} to ${max}`);
+    cfg[key] = v;
+  }
+  if (env.HOST) cfg.host = env.HOST;
+  if (env.AGELAB_WEB_DIST) cfg.webDist = env.AGELAB_WEB_DIST;
+  if (env.LOG_LEVEL) cfg.logLevel = env.LOG_LEVEL;
+  return cfg;
+}

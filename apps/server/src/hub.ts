@@ -1,0 +1,203 @@
+import { EVENT_NAMES, pageView, summarize, type Comparison, type EventBatch } from '@agelab/sim-core';
+import { FRAME, encodeFrame, stampSeq, type Role, type ServerMessage } from '@agelab/protocol';
+
+/** The part of a ws WebSocket the hub uses (so tests can count what it sends). */
+export interface ViewerSocket {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  send(data: string | Uint8Array): void;
+}
+
+const OPEN = 1;
+
+export interface Viewer {
+  socket: ViewerSocket;
+  role: Role;
+  /** Frames numbered per connection, so a viewer can see a gap. */
+  seq: number;
+  /** Missed frames (it was behind): it must resume from a keyframe. */
+  needsKeyframe: boolean;
+  /** Missed a state message while behind: resend the latest with the next keyframe. */
+  needsState: boolean;
+  /** Publishes skipped because the viewer had more than the allowed bytes queued. */
+  skipped: number;
+}
+
+export interface HubOptions {
+  maxBufferedBytes: number;
+  maxEventsPerFrame: number;
+  /** Publishes at most this often while playing (ms); more rarely when a publish costs more. */
+  minPublishIntervalMs?: number;
+}
+
+/** Derived figures appended to each COUNTERS frame after the kernel counters. */
+export const DERIVED_NAMES = ['slowdown'] as const;
+
+/**
+ * Fans one comparison out to its viewers, latest-wins. Each publish computes the page view of
+ * every run once, and the delta against the previous publish once, as shared encoded frames.
+ * A viewer whose socket holds more than `maxBufferedBytes` unsent gets nothing from this publish
+ * and is marked to resume from a keyframe; so a viewer that reads nothing costs the server at
+ * most that bound plus one publish, and never slows the simulation.
+ */
+export class StreamHub {
+  readonly viewers = new Set<Viewer>();
+  private prev: Uint8Array[] = [];
+  private cur: Uint8Array[] = [];
+  private lastPublish = -Infinity;
+  private publishCost = 0;
+  private lastState: ServerMessage | null = null;
+  /** Keyframes of the latest publish, built once for however many viewers need one. */
+  private keyframes: Uint8Array[] | null = null;
+  private publishedRef = 0;
+
+  constructor(
+    private readonly getCmp: () => Comparison,
+    private readonly opts: HubOptions,
+  ) {}
+
+  /** Events are recorded only while someone watches; a run nobody watches pays nothing for them. */
+  private syncEventMode(): void {
+    this.getCmp().setEventMode(this.viewers.size > 0 ? 'all' : 'off');
+  }
+
+  add(viewer: Viewer, welcome: ServerMessage): void {
+    this.viewers.add(viewer);
+    this.syncEventMode();
+    this.sendJson(viewer, welcome);
+    viewer.needsKeyframe = true;
+    // The newcomer starts from a keyframe of the present; the others get a delta of it.
+    this.publish(true);
+  }
+
+  remove(viewer: Viewer): void {
+    this.viewers.delete(viewer);
+    this.syncEventMode();
+    if (this.viewers.size === 0) for (const s of this.getCmp().sims) s.events.drain();
+  }
+
+  /** A JSON message to every viewer (state changes); a viewer that is behind gets it later. */
+  broadcast(msg: ServerMessage): void {
+    if (msg.type === 'state') this.lastState = msg;
+    for (const v of this.viewers) {
+      if (v.socket.bufferedAmount > this.opts.maxBufferedBytes) v.needsState = true;
+      else this.sendJson(v, msg);
+    }
+  }
+
+  sendJson(viewer: Viewer, msg: ServerMessage): void {
+    if (viewer.socket.readyState === OPEN) viewer.socket.send(JSON.stringify(msg));
+  }
+
+  /**
+   * Publish the comparison's current state. Throttled while playing (a 1M-page guest costs
+   * milliseconds per page view), unless `force` (a step or seek just ended).
+   */
+  publish(force = false): void {
+    if (this.viewers.size === 0) return;
+    const t0 = performance.now();
+    const minGap = Math.max(this.opts.minPublishIntervalMs ?? 33, 10 * this.publishCost);
+    if (!force && t0 - this.lastPublish < minGap) return;
+    this.lastPublish = t0;
+    const cmp = this.getCmp();
+    const refIndex = cmp.refIndex;
+    const deltas: Uint8Array[] = [];
+    cmp.sims.forEach((sim, r) => {
+      const n = sim.guestPages;
+      if (this.cur[r]?.length !== n) this.cur[r] = new Uint8Array(n);
+      pageView(sim, this.cur[r]);
+      const prev = this.prev[r];
+      deltas.push(prev && prev.length === n ? encodeDelta(prev, this.cur[r], r, refIndex) : this.keyframeOf(this.cur[r], r, refIndex));
+    });
+    [this.prev, this.cur] = [this.cur, this.prev];
+    this.publishedRef = refIndex;
+    const counters = this.counterFrames();
+    const events = cmp.sims.map((sim, r) => encodeEvents(sim.events.drain(), r, refIndex, this.opts.maxEventsPerFrame));
+    this.keyframes = null;
+    for (const v of this.viewers) {
+      if (v.socket.bufferedAmount > this.opts.maxBufferedBytes) {
+        v.needsKeyframe = true;
+        v.skipped++;
+        continue;
+      }
+      this.deliver(v, deltas, counters, events);
+    }
+    this.publishCost = performance.now() - t0;
+  }
+
+  /** Send one publish to one viewer: page frames (keyframes if it needs them), counters, events. */
+  private deliver(v: Viewer, pages: Uint8Array[] | null, counters: Uint8Array[], events: Uint8Array[] = []): void {
+    if (v.socket.readyState !== OPEN) return;
+    if (v.needsKeyframe) {
+      this.keyframes ??= this.prev.map((p, r) => this.keyframeOf(p, r, this.publishedRef));
+      pages = this.keyframes;
+      if (v.needsState && this.lastState) this.sendJson(v, this.lastState);
+      v.needsKeyframe = false;
+      v.needsState = false;
+      events = []; // events of a window it partly missed would mislead; counters stay exact
+    }
+    for (const f of [...(pages ?? []), ...counters, ...events]) {
+      // A copy per viewer: the frame is shared, its seq is not, and ws may hold the buffer queued.
+      const copy = f.slice();
+      stampSeq(copy, v.seq++);
+      v.socket.send(copy);
+    }
+  }
+
+  private keyframeOf(pages: Uint8Array, runIndex: number, refIndex: number): Uint8Array {
+    return encodeFrame({ type: FRAME.KEYFRAME, runIndex, refIndex, pages });
+  }
+
+  private counterFrames(): Uint8Array[] {
+    const cmp = this.getCmp();
+    const summary = summarize(cmp); // also syncs the gauges into each counter vector
+    return cmp.sims.map((sim, r) => {
+      const values = new Float64Array(sim.counters.length + DERIVED_NAMES.length);
+      values.set(sim.counters);
+      values[sim.counters.length] = summary[r].slowdown;
+      return encodeFrame({ type: FRAME.COUNTERS, runIndex: r, refIndex: cmp.refIndex, values });
+    });
+  }
+
+  /** Ask for a keyframe on the next delivery (the viewer asked, or it saw a gap). */
+  requestKeyframe(v: Viewer): void {
+    v.needsKeyframe = true;
+    this.publish(true);
+  }
+}
+
+/** Changed pages between two views, or a keyframe when that is smaller (5 bytes a change vs 1 a page). */
+function encodeDelta(prev: Uint8Array, cur: Uint8Array, runIndex: number, refIndex: number): Uint8Array {
+  const n = cur.length;
+  let changed = 0;
+  for (let g = 0; g < n; g++) if (prev[g] !== cur[g]) changed++;
+  if (changed * 5 >= n) return encodeFrame({ type: FRAME.KEYFRAME, runIndex, refIndex, pages: cur });
+  const index = new Uint32Array(changed);
+  const value = new Uint8Array(changed);
+  for (let g = 0, k = 0; g < n; g++) {
+    if (prev[g] === cur[g]) continue;
+    index[k] = g;
+    value[k++] = cur[g];
+  }
+  return encodeFrame({ type: FRAME.DELTA, runIndex, refIndex, index, value });
+}
+
+/** An EVENTS frame of at most `max` records: an even stride through the batch when it is larger. */
+function encodeEvents(b: EventBatch, runIndex: number, refIndex: number, max: number): Uint8Array {
+  const keep = Math.min(b.count, max);
+  const pick = (i: number) => (keep === b.count ? i : Math.floor((i * b.count) / keep));
+  const kind = new Uint8Array(keep);
+  const gfn = new Uint32Array(keep);
+  const arg = new Int32Array(keep);
+  const at = new Float64Array(keep);
+  for (let i = 0; i < keep; i++) {
+    const j = pick(i);
+    kind[i] = b.kind[j];
+    gfn[i] = b.gfn[j];
+    arg[i] = b.arg[j];
+    at[i] = b.at[j];
+  }
+  return encodeFrame({ type: FRAME.EVENTS, runIndex, refIndex, kind, gfn, arg, at, dropped: b.dropped + b.count - keep });
+}
+
+export { EVENT_NAMES };

@@ -1,0 +1,129 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { ALL_COUNTERS, Comparison, EVENT_NAMES, type KnobName } from '@agelab/sim-core';
+import { PROTOCOL_VERSION, ProtocolError, type Role, type RunState, type WelcomeMsg } from '@agelab/protocol';
+import type { ServerConfig } from './config.ts';
+import { CounterHistory } from './history.ts';
+import { DERIVED_NAMES, StreamHub } from './hub.ts';
+import { Player } from './player.ts';
+import type { RunSpec } from './run-spec.ts';
+
+/** 128 bits from the OS: unguessable ids and tokens, URL-safe. */
+export const randomId = (bytes = 16): string => randomBytes(bytes).toString('base64url');
+
+/** Values a knob may take; the simulation would accept some nonsense the kernel never would. */
+function checkKnob(knob: KnobName, value: number, guestMiB: number): void {
+  const range: Record<KnobName, [number, number]> = {
+    limitMiB: [1, 1 << 20],
+    hotMiB: [0.004, guestMiB],
+    thp: [0, 1],
+    khugepagedPagesToScan: [512, 1 << 24],
+    khugepagedScanSleepMs: [1, 3_600_000],
+  };
+  const [min, max] = range[knob];
+  if (value < min || value > max) throw new ProtocolError('bad_message', `knob.value: ${knob} = ${value} is out of range; allowed ${min} to ${max}`);
+  if (knob === 'thp' && value !== 0 && value !== 1) throw new ProtocolError('bad_message', `knob.value: thp is 0 (off) or 1 (on), got ${value}`);
+}
+
+/**
+ * A live run or comparison: its Comparison, the player that moves it, its counter history and
+ * the hub that streams it. Only the holder of `token` may drive it.
+ */
+export class LiveRun {
+  readonly player: Player;
+  readonly history: CounterHistory;
+  readonly hub: StreamHub;
+  readonly createdAt = Date.now();
+  lastActive = Date.now();
+
+  constructor(
+    readonly id: string,
+    readonly token: string,
+    readonly spec: RunSpec,
+    cfg: ServerConfig,
+    from?: Comparison,
+  ) {
+    const s = spec.scenario;
+    let cmp = from;
+    if (!cmp) {
+      cmp = new Comparison(s, spec.policies, spec.seed, { maxCheckpointBytes: cfg.maxCheckpointBytes });
+      if (spec.knobs.length) {
+        cmp.knobLog = spec.knobs.map((k) => ({ ...k }));
+        cmp.reset(); // applies the knobs recorded at reference 0; later ones apply as the run reaches them
+      }
+    }
+    this.history = new CounterHistory(spec.policies.length, ALL_COUNTERS.names.length, (cfg.historySampleMs / 1000) * s.rate, cfg.maxHistorySamples);
+    this.hub = new StreamHub(() => this.cmp, { maxBufferedBytes: cfg.maxBufferedBytes, maxEventsPerFrame: cfg.maxEventsPerFrame });
+    this.player = new Player(
+      cmp,
+      {
+        onAdvance: () => this.hub.publish(!this.player?.busy),
+        onState: () => this.hub.broadcast({ type: 'state', state: this.state() }),
+      },
+      // Playing moves in steps of 10 simulated ms, so a pause lands on a round reference.
+      { sliceMs: cfg.sliceMs, quantum: Math.max(1, Math.round(s.rate / 100)), history: this.history },
+    );
+  }
+
+  get cmp(): Comparison {
+    return this.player.cmp;
+  }
+
+  /** Constant-time: a token must not leak through how long a wrong guess takes to refuse. */
+  tokenMatches(token: string | undefined): boolean {
+    if (!token) return false;
+    const a = Buffer.from(token);
+    const b = Buffer.from(this.token);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
+  touch(): void {
+    this.lastActive = Date.now();
+  }
+
+  state(): RunState {
+    const c = this.cmp;
+    return {
+      playing: this.player.playing,
+      speed: this.player.speed,
+      refIndex: c.refIndex,
+      time: c.time,
+      goal: this.player.goal,
+      knobLog: c.knobLog.map((k) => ({ ...k })),
+    };
+  }
+
+  welcome(role: Role, cfg: ServerConfig): WelcomeMsg {
+    const s = this.spec.scenario;
+    return {
+      type: 'welcome',
+      protocol: PROTOCOL_VERSION,
+      runId: this.id,
+      role,
+      policies: [...this.spec.policies],
+      scenarioName: s.name,
+      guestPages: this.cmp.sims[0].guestPages,
+      rate: s.rate,
+      seconds: s.seconds,
+      counterNames: [...ALL_COUNTERS.names],
+      derivedNames: [...DERIVED_NAMES],
+      eventNames: [...EVENT_NAMES],
+      state: this.state(),
+      limits: { maxMessageBytes: cfg.maxMessageBytes, maxMessagesPerSecond: cfg.maxMessagesPerSecond },
+    };
+  }
+
+  /** Turn a knob on every run of the comparison at the current reference, and record it. */
+  setKnob(knob: KnobName, value: number): void {
+    checkKnob(knob, value, this.spec.scenario.guest.memoryMiB);
+    this.player.setKnob((cmp) => cmp.setKnob(knob, value));
+  }
+
+  /** The spec of a fork at the current reference: the same run, with the knobs applied so far. */
+  forkSpec(): RunSpec {
+    return { ...this.spec, knobs: this.cmp.knobLog.filter((k) => k.at <= this.cmp.refIndex) };
+  }
+
+  dispose(): void {
+    this.player.dispose();
+  }
+}

@@ -1,0 +1,236 @@
+import { C, type Comparison } from '@agelab/sim-core';
+import type { CounterHistory } from './history.ts';
+
+export interface PlayerHooks {
+  /** The simulation moved (after each slice): publish what viewers should see. */
+  onAdvance(): void;
+  /** A play, step or seek started or ended, or the speed changed. */
+  onState(): void;
+}
+
+export interface PlayerOptions {
+  /** Wall milliseconds of simulation per slice before the event loop gets a turn. */
+  sliceMs: number;
+  /** Playing advances in multiples of this many references, so where a pause lands is reproducible. */
+  quantum: number;
+  history: CounterHistory;
+  now?: () => number;
+}
+
+/**
+ * Drives a Comparison through time without ever holding the event loop for more than about one
+ * slice: playing (at `speed` simulated seconds per wall second), stepping towards a goal
+ * (N references, a span of time, a forward seek) or to the next reclaim pass. Each slice is
+ * sized from the measured speed of the previous ones. A paused player has no timer at all.
+ *
+ * Every move goes through `cmp.seek(refIndex + n)` rather than `cmp.step(n)`: seek re-applies
+ * the knob changes recorded at their references, which matters after a backward seek, when the
+ * recorded future is replayed. Moves stop at history sample points, so the counter history is
+ * sampled at the same references however the wall clock paced the run.
+ */
+export class Player {
+  playing = false;
+  speed = 1;
+  goal: number | null = null;
+  /** Furthest reference reached under the current knob log: seeks up to it need no new simulation. */
+  visited = 0;
+  private reclaimFrom: { passes: number; limit: number } | null = null;
+  private credit = 0;
+  private lastTick = 0;
+  private refsPerMs = 200;
+  private timer: { cancel(): void } | null = null;
+  private readonly now: () => number;
+
+  constructor(
+    public cmp: Comparison,
+    private readonly hooks: PlayerHooks,
+    private readonly opts: PlayerOptions,
+  ) {
+    this.now = opts.now ?? (() => performance.now());
+    this.record();
+  }
+
+  /** Playing, stepping or seeking: something is scheduled. */
+  get busy(): boolean {
+    return this.playing || this.goal !== null || this.reclaimFrom !== null;
+  }
+
+  play(speed?: number): void {
+    if (speed !== undefined) this.speed = speed;
+    this.stopMotion();
+    this.playing = true;
+    this.credit = 0;
+    this.lastTick = this.now();
+    this.schedule(0);
+    this.hooks.onState();
+  }
+
+  pause(): void {
+    this.stopMotion();
+    this.hooks.onState();
+  }
+
+  setSpeed(speed: number): void {
+    this.speed = speed;
+    this.hooks.onState();
+  }
+
+  /** Advance by `n` references (paused afterwards). */
+  stepRefs(n: number): void {
+    this.stopMotion();
+    this.goal = this.cmp.refIndex + Math.max(1, Math.round(n));
+    this.schedule(0);
+    this.hooks.onState();
+  }
+
+  /** Advance until a reclaim pass starts, or at most `maxRefs`. */
+  stepToReclaim(maxRefs: number): void {
+    this.stopMotion();
+    this.reclaimFrom = { passes: this.passes(), limit: this.cmp.refIndex + maxRefs };
+    this.schedule(0);
+    this.hooks.onState();
+  }
+
+  /**
+   * Go to any reference. Backward, or forward within what was already simulated, it is done at
+   * once from the nearest checkpoint (bounded by the checkpoint interval); past that, the rest is
+   * simulated in slices like a step.
+   */
+  seek(target: number): void {
+    this.stopMotion();
+    const reach = Math.min(target, this.visited);
+    if (reach !== this.cmp.refIndex) this.cmp.seek(reach);
+    if (target > this.cmp.refIndex) {
+      this.goal = target;
+      this.schedule(0);
+    }
+    this.hooks.onAdvance();
+    this.hooks.onState();
+  }
+
+  reset(): void {
+    this.stopMotion();
+    this.cmp.reset();
+    this.hooks.onAdvance();
+    this.hooks.onState();
+  }
+
+  /**
+   * A knob change forgets the recorded future. Checkpoints past this point were taken under the
+   * old future, so the comparison is swapped for a fork of itself, which keeps only earlier ones.
+   */
+  setKnob(apply: (cmp: Comparison) => void): void {
+    if (this.visited > this.cmp.refIndex) this.cmp = this.cmp.fork();
+    apply(this.cmp);
+    this.visited = this.cmp.refIndex;
+    this.opts.history.truncateAfter(this.cmp.refIndex);
+    this.hooks.onAdvance();
+    this.hooks.onState();
+  }
+
+  /** Stop for good (the run is deleted). */
+  dispose(): void {
+    this.stopMotion();
+  }
+
+  private stopMotion(): void {
+    this.playing = false;
+    this.goal = null;
+    this.reclaimFrom = null;
+    this.timer?.cancel();
+    this.timer = null;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.timer) return;
+    if (delayMs <= 0) {
+      const h = setImmediate(this.tick);
+      this.timer = { cancel: () => clearImmediate(h) };
+    } else {
+      const h = setTimeout(this.tick, delayMs);
+      this.timer = { cancel: () => clearTimeout(h) };
+    }
+  }
+
+  private passes(): number {
+    let n = 0;
+    for (const s of this.cmp.sims) n += s.counters[C.sim_reclaim_passes];
+    return n;
+  }
+
+  private readonly tick = (): void => {
+    this.timer = null;
+    const t0 = this.now();
+    const budget = Math.max(1, Math.floor(this.refsPerMs * this.opts.sliceMs));
+    const start = this.cmp.refIndex;
+    let finished = false;
+    if (this.reclaimFrom) {
+      finished = this.advanceToReclaim(t0);
+    } else if (this.goal !== null) {
+      this.advance(Math.min(budget, this.goal - this.cmp.refIndex));
+      finished = this.cmp.refIndex >= this.goal;
+    } else if (this.playing) {
+      const q = this.opts.quantum;
+      // Credit is capped: a machine that cannot keep up plays slower, it does not bank a backlog.
+      this.credit = Math.min(this.credit + (this.speed * this.cmp.rate * (t0 - this.lastTick)) / 1000, 2 * Math.max(budget, q));
+      this.lastTick = t0;
+      const n = Math.floor(Math.min(this.credit, Math.max(budget, q)) / q) * q;
+      if (n > 0) {
+        this.advance(n);
+        this.credit -= n;
+      }
+    }
+    const moved = this.cmp.refIndex - start;
+    const dt = this.now() - t0;
+    if (moved > 0) {
+      if (!this.reclaimFrom) this.refsPerMs = 0.7 * this.refsPerMs + 0.3 * (moved / Math.max(dt, 0.05));
+      this.hooks.onAdvance();
+    }
+    if (finished) {
+      this.goal = null;
+      this.reclaimFrom = null;
+      this.hooks.onState();
+      return;
+    }
+    if (this.goal !== null || this.reclaimFrom) this.schedule(0);
+    else if (this.playing) {
+      const missing = this.opts.quantum - this.credit;
+      const waitMs = missing <= 0 ? 0 : (missing / (this.speed * this.cmp.rate)) * 1000;
+      this.schedule(Math.min(Math.max(waitMs, 0), 50) < 1 ? 0 : Math.min(waitMs, 50));
+    }
+  };
+
+  /** Advance n references, stopping at every history sample point to record it. */
+  private advance(n: number): void {
+    const end = this.cmp.refIndex + n;
+    const h = this.opts.history;
+    while (this.cmp.refIndex < end) {
+      const due = h.nextDue(this.cmp.refIndex);
+      this.cmp.seek(Math.min(end, due));
+      if (this.cmp.refIndex === due) this.record();
+    }
+    this.visited = Math.max(this.visited, this.cmp.refIndex);
+  }
+
+  private advanceToReclaim(t0: number): boolean {
+    const r = this.reclaimFrom!;
+    // One reference at a time, so it stops right after the reference that started the pass;
+    // slower per reference than bulk moves, so the slice is bounded by the clock instead.
+    while (this.cmp.refIndex < r.limit) {
+      for (let i = 0; i < 256 && this.cmp.refIndex < r.limit; i++) {
+        this.advance(1);
+        if (this.passes() !== r.passes) return true;
+      }
+      if (this.now() - t0 >= this.opts.sliceMs) return false;
+    }
+    return true;
+  }
+
+  private record(): void {
+    for (const s of this.cmp.sims) s.host.syncGauges();
+    this.opts.history.record(
+      this.cmp.refIndex,
+      this.cmp.sims.map((s) => s.counters),
+    );
+  }
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { parseClientMessage } from './control.ts';
+import { ProtocolError } from './version.ts';
+
+const codeOf = (text: string): string => {
+  try {
+    parseClientMessage(text);
+  } catch (e) {
+    if (e instanceof ProtocolError) return `${e.code}: ${e.message}`;
+    throw e;
+  }
+  return 'ok';
+};
+
+describe('viewer messages', () => {
+  it('accepts every well-formed message and keeps its id', () => {
+    expect(parseClientMessage('{"type":"play","speed":2,"id":7}')).toEqual({ type: 'play', speed: 2, id: 7 });
+    expect(parseClientMessage('{"type":"step"}')).toEqual({ type: 'step', refs: 1 });
+    expect(parseClientMessage('{"type":"step","seconds":0.5}')).toEqual({ type: 'step', seconds: 0.5 });
+    expect(parseClientMessage('{"type":"step","until":"reclaim"}')).toEqual({ type: 'step', until: 'reclaim' });
+    expect(parseClientMessage('{"type":"seek","time":3}')).toEqual({ type: 'seek', time: 3 });
+    expect(parseClientMessage('{"type":"knob","name":"limitMiB","value":96}')).toEqual({ type: 'knob', name: 'limitMiB', value: 96 });
+    expect(parseClientMessage('{"type":"auth","token":"abc"}')).toEqual({ type: 'auth', token: 'abc' });
+    for (const t of ['pause', 'reset', 'fork', 'keyframe']) expect(parseClientMessage(JSON.stringify({ type: t }))).toEqual({ type: t });
+  });
+
+  it('names the problem of each bad message', () => {
+    expect(codeOf('{nope')).toMatch(/^bad_json: message is not JSON/);
+    expect(codeOf('[1]')).toMatch(/^bad_message: message must be a JSON object/);
+    expect(codeOf('{"type":"dance"}')).toMatch(/^unknown_type: unknown message type "dance"/);
+    expect(codeOf('{"type":"step","refs":0}')).toMatch(/step\.refs: 0 is out of range; allowed 1 to/);
+    expect(codeOf('{"type":"step","refs":1.5}')).toMatch(/step\.refs: expected an integer/);
+    expect(codeOf('{"type":"step","refs":1,"seconds":1}')).toMatch(/exactly one of refs, seconds, until/);
+    expect(codeOf('{"type":"seek"}')).toMatch(/seek: give exactly one of refIndex, time \(got none\)/);
+    expect(codeOf('{"type":"knob","name":"swap","value":1}')).toMatch(/knob\.name: "swap" is not a knob/);
+    expect(codeOf('{"type":"speed"}')).toMatch(/speed\.value: required/);
+    expect(codeOf('{"type":"play","sped":1}')).toMatch(/play: unknown field "sped"/);
+    expect(codeOf('{"type":"auth","token":""}')).toMatch(/auth\.token/);
+  });
+});

@@ -1,0 +1,266 @@
+import { PROTOCOL_VERSION, ProtocolError, type ErrorCode } from './version.ts';
+
+/** The knobs a driver may turn while a run plays (sim-core's KNOB_NAMES, repeated to keep this package pure). */
+export const KNOBS = ['limitMiB', 'hotMiB', 'thp', 'khugepagedPagesToScan', 'khugepagedScanSleepMs'] as const;
+export type Knob = (typeof KNOBS)[number];
+
+export interface KnobChange {
+  /** Reference index at which it applies. */
+  at: number;
+  knob: Knob;
+  value: number;
+}
+
+// ---- viewer → server (JSON text frames). `id`, when given, is echoed in the ack or error. ----
+
+interface Req {
+  id?: number;
+}
+/** Become the driver of this connection's run. */
+export interface AuthMsg extends Req {
+  type: 'auth';
+  token: string;
+}
+export interface PlayMsg extends Req {
+  type: 'play';
+  /** Simulated seconds per wall second; keeps the current speed when absent. */
+  speed?: number;
+}
+export interface PauseMsg extends Req {
+  type: 'pause';
+}
+/** Exactly one of refs, seconds, until; none means one reference. */
+export interface StepMsg extends Req {
+  type: 'step';
+  refs?: number;
+  seconds?: number;
+  until?: 'reclaim';
+}
+export interface SpeedMsg extends Req {
+  type: 'speed';
+  value: number;
+}
+export interface ResetMsg extends Req {
+  type: 'reset';
+}
+/** Exactly one of refIndex, time (simulated seconds); earlier or later than now. */
+export interface SeekMsg extends Req {
+  type: 'seek';
+  refIndex?: number;
+  time?: number;
+}
+export interface KnobMsg extends Req {
+  type: 'knob';
+  name: Knob;
+  value: number;
+}
+/** Take a copy of the run at its current time as a new run with its own token (any viewer). */
+export interface ForkMsg extends Req {
+  type: 'fork';
+}
+/** Ask for a fresh keyframe (after a gap the viewer noticed in `seq`). */
+export interface KeyframeMsg extends Req {
+  type: 'keyframe';
+}
+export type ClientMessage =
+  | AuthMsg
+  | PlayMsg
+  | PauseMsg
+  | StepMsg
+  | SpeedMsg
+  | ResetMsg
+  | SeekMsg
+  | KnobMsg
+  | ForkMsg
+  | KeyframeMsg;
+export type ClientType = ClientMessage['type'];
+
+/** Messages that change the run: only the driver (holder of the token) may send them. */
+export const DRIVER_ONLY: ReadonlySet<ClientType> = new Set(['play', 'pause', 'step', 'speed', 'reset', 'seek', 'knob']);
+
+// ---- server → viewer (JSON text frames) ----
+
+export type Role = 'driver' | 'viewer';
+
+export interface RunState {
+  playing: boolean;
+  /** Simulated seconds per wall second while playing. */
+  speed: number;
+  refIndex: number;
+  /** Simulated seconds. */
+  time: number;
+  /** Reference index a step or forward seek is heading to, null when none. */
+  goal: number | null;
+  knobLog: KnobChange[];
+}
+
+export interface WelcomeMsg {
+  type: 'welcome';
+  protocol: number;
+  runId: string;
+  role: Role;
+  policies: string[];
+  scenarioName: string;
+  guestPages: number;
+  /** References per simulated second. */
+  rate: number;
+  /** Scenario's nominal length in simulated seconds. */
+  seconds: number;
+  /** Names of COUNTERS frame values in order: the kernel counters, then derived figures. */
+  counterNames: string[];
+  derivedNames: string[];
+  /** EVENTS frame kind k is eventNames[k]. */
+  eventNames: string[];
+  state: RunState;
+  limits: { maxMessageBytes: number; maxMessagesPerSecond: number };
+}
+export interface StateMsg {
+  type: 'state';
+  state: RunState;
+}
+export interface AckMsg {
+  type: 'ack';
+  id?: number;
+  of: ClientType;
+}
+export interface RoleMsg {
+  type: 'role';
+  id?: number;
+  role: Role;
+}
+export interface ForkedMsg {
+  type: 'forked';
+  id?: number;
+  runId: string;
+  token: string;
+}
+export interface ErrorMsg {
+  type: 'error';
+  id?: number;
+  code: ErrorCode;
+  message: string;
+}
+export type ServerMessage = WelcomeMsg | StateMsg | AckMsg | RoleMsg | ForkedMsg | ErrorMsg;
+
+// ---- validation ----
+
+const bad = (message: string): ProtocolError => new ProtocolError('bad_message', message);
+type Obj = Record<string, unknown>;
+
+function allowOnly(m: Obj, keys: readonly string[]): void {
+  for (const k of Object.keys(m)) if (!keys.includes(k)) throw bad(`${String(m.type)}: unknown field "${k}"; allowed: ${keys.join(', ')}`);
+}
+
+function num(m: Obj, key: string, min: number, max: number, int = false): number | undefined {
+  const v = m[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(`${String(m.type)}.${key}: expected a number, got ${JSON.stringify(v)}`);
+  if (int && !Number.isInteger(v)) throw bad(`${String(m.type)}.${key}: expected an integer, got ${v}`);
+  if (v < min || v > max) throw bad(`${String(m.type)}.${key}: ${v} is out of range; allowed ${min} to ${max}`);
+  return v;
+}
+
+function required<T>(v: T | undefined, m: Obj, key: string): T {
+  if (v === undefined) throw bad(`${String(m.type)}.${key}: required`);
+  return v;
+}
+
+function exactlyOne(m: Obj, keys: readonly string[], optional: boolean): void {
+  const given = keys.filter((k) => m[k] !== undefined);
+  if (given.length > 1 || (!optional && given.length === 0))
+    throw bad(`${String(m.type)}: give exactly one of ${keys.join(', ')} (got ${given.length ? given.join(', ') : 'none'})`);
+}
+
+/** Bounds that keep one message from asking for unbounded work; the server applies its own limits too. */
+export const MESSAGE_BOUNDS = {
+  maxSpeed: 1e6,
+  maxStepRefs: 1e9,
+  maxStepSeconds: 1e6,
+  maxRefIndex: 1e12,
+  maxKnobValue: 1 << 24,
+} as const;
+
+/**
+ * Parse and validate one viewer message (the text of a WebSocket text frame). Throws a
+ * ProtocolError naming the problem: bad_json, bad_message (field, value, allowed range) or
+ * unknown_type.
+ */
+export function parseClientMessage(text: string): ClientMessage {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ProtocolError('bad_json', `message is not JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad('message must be a JSON object');
+  const m = raw as Obj;
+  if (typeof m.type !== 'string') throw bad('message needs a string "type"');
+  const id = num(m, 'id', 0, 2 ** 53 - 1, true);
+  const B = MESSAGE_BOUNDS;
+  const withId = <T extends object>(msg: T): T & Req => (id === undefined ? msg : { ...msg, id });
+  switch (m.type) {
+    case 'auth': {
+      allowOnly(m, ['type', 'id', 'token']);
+      if (typeof m.token !== 'string' || m.token.length === 0 || m.token.length > 256)
+        throw bad('auth.token: expected a non-empty string of at most 256 characters');
+      return withId({ type: 'auth', token: m.token });
+    }
+    case 'play': {
+      allowOnly(m, ['type', 'id', 'speed']);
+      const speed = num(m, 'speed', 0.001, B.maxSpeed);
+      return withId(speed === undefined ? { type: 'play' } : { type: 'play', speed });
+    }
+    case 'pause':
+    case 'reset':
+    case 'fork':
+    case 'keyframe':
+      allowOnly(m, ['type', 'id']);
+      return withId({ type: m.type });
+    case 'step': {
+      allowOnly(m, ['type', 'id', 'refs', 'seconds', 'until']);
+      exactlyOne(m, ['refs', 'seconds', 'until'], true);
+      const refs = num(m, 'refs', 1, B.maxStepRefs, true);
+      const seconds = num(m, 'seconds', 1e-9, B.maxStepSeconds);
+      if (m.until !== undefined && m.until !== 'reclaim') throw bad(`step.until: expected "reclaim", got ${JSON.stringify(m.until)}`);
+      if (refs !== undefined) return withId({ type: 'step', refs });
+      if (seconds !== undefined) return withId({ type: 'step', seconds });
+      if (m.until === 'reclaim') return withId({ type: 'step', until: 'reclaim' });
+      return withId({ type: 'step', refs: 1 });
+    }
+    case 'speed': {
+      allowOnly(m, ['type', 'id', 'value']);
+      return withId({ type: 'speed', value: required(num(m, 'value', 0.001, B.maxSpeed), m, 'value') });
+    }
+    case 'seek': {
+      allowOnly(m, ['type', 'id', 'refIndex', 'time']);
+      exactlyOne(m, ['refIndex', 'time'], false);
+      const refIndex = num(m, 'refIndex', 0, B.maxRefIndex, true);
+      const time = num(m, 'time', 0, B.maxRefIndex);
+      return withId(refIndex !== undefined ? { type: 'seek', refIndex } : { type: 'seek', time: required(time, m, 'time') });
+    }
+    case 'knob': {
+      allowOnly(m, ['type', 'id', 'name', 'value']);
+      if (typeof m.name !== 'string' || !(KNOBS as readonly string[]).includes(m.name))
+        throw bad(`knob.name: ${JSON.stringify(m.name)} is not a knob; allowed: ${KNOBS.join(', ')}`);
+      const value = required(num(m, 'value', 0, B.maxKnobValue), m, 'value');
+      return withId({ type: 'knob', name: m.name as Knob, value });
+    }
+    default:
+      throw new ProtocolError(
+        'unknown_type',
+        `unknown message type ${JSON.stringify(m.type)}; known: auth, play, pause, step, speed, reset, seek, knob, fork, keyframe`,
+      );
+  }
+}
+
+/** Parse a server message (the web app trusts its server, so this only checks the shape it dispatches on). */
+export function parseServerMessage(text: string): ServerMessage {
+  const m: unknown = JSON.parse(text);
+  if (typeof m !== 'object' || m === null || typeof (m as Obj).type !== 'string')
+    throw new ProtocolError('bad_message', 'server message without a type');
+  return m as ServerMessage;
+}
+
+export function welcomeProtocolOk(m: WelcomeMsg): boolean {
+  return m.protocol === PROTOCOL_VERSION;
+}

@@ -1,0 +1,3 @@
+export * from './control.ts';
+export * from './frames.ts';
+export * from './version.ts';
