@@ -1,5 +1,5 @@
 import { C } from './counters.ts';
-import type { EventMode } from './event-log.ts';
+import type { EventBatch, EventMode } from './event-log.ts';
 import { pagesOf, type Scenario } from './scenario.ts';
 import { Simulation } from './simulation.ts';
 import { buildReferenceSource, type TraceTable } from './workload/build.ts';
@@ -41,6 +41,11 @@ export interface ComparisonOptions {
 }
 
 const CHUNK = 4096;
+/** In `all` mode, deliver to subscribers mid-step once a log holds this many events, so none is lost. */
+const DELIVER_AT = 1 << 18;
+
+/** Receives each run's events after every step (and during long steps). */
+export type EventListener = (runIndex: number, batch: EventBatch) => void;
 
 /**
  * Several runs of one scenario and seed under different policies, advanced in lockstep on the
@@ -59,6 +64,7 @@ export class Comparison {
   knobLog: KnobChange[] = [];
   private readonly checkpointEvery: number;
   private readonly maxCheckpointBytes: number;
+  private listeners: EventListener[] = [];
 
   constructor(
     readonly scenario: Scenario,
@@ -94,8 +100,33 @@ export class Comparison {
     for (const s of this.sims) s.events.setMode(mode);
   }
 
+  /**
+   * Subscribe to the runs' events: after every step each run's log is drained to the listeners.
+   * Returns the unsubscribe function.
+   */
+  subscribe(listener: EventListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+
+  private deliver(threshold: number): void {
+    if (this.listeners.length === 0) return;
+    this.sims.forEach((sim, i) => {
+      if (sim.events.pending === 0 || sim.events.pending < threshold) return;
+      const batch = sim.events.drain();
+      for (const l of this.listeners) l(i, batch);
+    });
+  }
+
   /** Advance every run by `n` references. */
   step(n: number): void {
+    this.advance(n);
+    this.deliver(0);
+  }
+
+  private advance(n: number): void {
     const end = this.refIndex + Math.max(0, Math.floor(n));
     while (this.refIndex < end) {
       let k = Math.min(CHUNK, end - this.refIndex, this.nextKhugepaged - this.refIndex);
@@ -111,6 +142,8 @@ export class Comparison {
         this.nextKhugepaged = this.refIndex + this.khugepagedInterval();
       }
       if (this.refIndex >= nextCp) this.checkpoint();
+      if (this.listeners.length && this.sims[0].events.eventMode === 'all')
+        this.deliver(DELIVER_AT);
     }
   }
 
@@ -128,9 +161,10 @@ export class Comparison {
     const before = passes();
     const start = this.refIndex;
     while (this.refIndex - start < maxRefs) {
-      this.step(1);
+      this.advance(1);
       if (passes() !== before) break;
     }
+    this.deliver(0);
     return this.refIndex - start;
   }
 

@@ -67,3 +67,26 @@ describe('events of a run', () => {
     expect(batch.dropped).toBeGreaterThan(0);
   });
 });
+
+describe('Comparison.subscribe', () => {
+  it('delivers every event of every run to subscribers, also during one long step', () => {
+    const cmp = new Comparison(getPreset('classic'), ['always-old', 'unmap-emulation'], 1, {
+      eventMode: 'all',
+    });
+    const refs = [0, 0];
+    const swapOuts = [0, 0];
+    const off = cmp.subscribe((run, b) => {
+      for (let i = 0; i < b.count; i++) {
+        if (b.kind[i] === EV.REF) refs[run]++;
+        if (b.kind[i] === EV.SWAP_OUT) swapOuts[run]++;
+      }
+      expect(b.dropped).toBe(0);
+    });
+    cmp.step(400_000);
+    expect(refs).toEqual([400_000, 400_000]);
+    expect(swapOuts).toEqual(cmp.sims.map((s) => s.counterRecord().pswpout));
+    off();
+    cmp.step(10);
+    expect(refs[0]).toBe(400_000);
+  });
+});
