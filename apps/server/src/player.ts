@@ -67,6 +67,8 @@ export class Player {
 
   pause(): void {
     this.stopMotion();
+    // The last slice's publish may have been throttled: viewers must see where it stopped.
+    this.hooks.onAdvance();
     this.hooks.onState();
   }
 
@@ -182,13 +184,14 @@ export class Player {
     }
     const moved = this.cmp.refIndex - start;
     const dt = this.now() - t0;
-    if (moved > 0) {
-      if (!this.reclaimFrom) this.refsPerMs = 0.7 * this.refsPerMs + 0.3 * (moved / Math.max(dt, 0.05));
-      this.hooks.onAdvance();
-    }
+    if (moved > 0 && !this.reclaimFrom) this.refsPerMs = 0.7 * this.refsPerMs + 0.3 * (moved / Math.max(dt, 0.05));
     if (finished) {
       this.goal = null;
       this.reclaimFrom = null;
+    }
+    // Not busy any more means a forced publish: the frame where a step ends is never throttled away.
+    if (moved > 0 || finished) this.hooks.onAdvance();
+    if (finished) {
       this.hooks.onState();
       return;
     }
