@@ -49,7 +49,7 @@ export function pageView(sim: Simulation, out: Uint8Array): void {
     if (hf & PG_ACTIVE) v |= PV_ACTIVE;
     if (k.spte2m[g >>> HPAGE_SHIFT] & SPTE_PRESENT) v |= PV_EPT_MAPPED | PV_EPT_2M;
     else if (k.spte4k[g] & SPTE_PRESENT) v |= PV_EPT_MAPPED;
-    const t = h.lastTouch[g];
+    const t = h.touchedAt(g);
     if (t !== 0 && t > hotFrom) v |= PV_HOT;
     if (hf & PG_REFERENCED || h.pte[head] & PTE_YOUNG) v |= PV_HOST_YOUNG;
     if (fl & (PG_HEAD | PG_TAIL)) v |= PV_THP;

@@ -15,14 +15,7 @@ import { HostMm, type HostConfig } from './host/host-mm.ts';
 import { khugepagedScan } from './host/huge-memory.ts';
 import { MEM_CGROUP_RECLAIM_RETRIES } from './host/memcontrol.ts';
 import { tryToFreeMemCgroupPages } from './host/vmscan.ts';
-import {
-  HPAGE_SHIFT,
-  PG_HEAD,
-  PG_PRESENT,
-  PG_TAIL,
-  PTE_PRESENT,
-  TRUTH_TOUCHED,
-} from './host/page-flags.ts';
+import { HPAGE_SHIFT, PG_HEAD, PG_PRESENT, PG_TAIL, PTE_PRESENT } from './host/page-flags.ts';
 import { pagesOf, type Scenario } from './scenario.ts';
 
 /** In sampled event mode, one page reference in this many is offered to the event log. */
@@ -114,33 +107,58 @@ export class Simulation {
     this.consumeRefs(refs, n, base);
   }
 
-  /** The per-reference loop: the hot path of the whole simulator. */
+  /**
+   * The per-reference loop: the hot path of the whole simulator. Kept branch-light and free of
+   * out-of-bounds typed-array accesses (V8 deoptimizes such a loop for good): idle slots and
+   * aliased gfns leave through one unsigned range check. An spte byte is non-zero iff present.
+   */
   private consumeRefs(refs: Uint32Array, n: number, base: number): void {
     const spte4k = this.kvm.spte4k;
     const spte2m = this.kvm.spte2m;
     const lastTouch = this.host.lastTouch;
-    const truth = this.host.truth;
-    const hw = this.policy.shadowAccessedMask;
-    const aliasLimit = this.kvm.aliasedPages;
+    const lo = this.kvm.aliasedPages;
+    const span = this.host.n - lo;
+    this.host.ensureTouchRange(base + n);
+    const t0 = base + 1 - this.host.touchEpoch;
     let via2m = 0;
     let idle = 0;
-    for (let i = 0; i < n; i++) {
-      const g = refs[i];
-      lastTouch[g] = base + i + 1;
-      truth[g] = TRUTH_TOUCHED;
-      if (g >= aliasLimit) {
-        if (spte4k[g] & SPTE_PRESENT) {
-          if (hw) spte4k[g] |= SPTE_ACCESSED;
+    if (this.policy.shadowAccessedMask) {
+      const a = SPTE_PRESENT | SPTE_ACCESSED;
+      for (let i = 0; i < n; i++) {
+        const g = refs[i];
+        if ((g - lo) >>> 0 >= span) {
+          idle += this.slowRef(g, base + i);
+          continue;
+        }
+        lastTouch[g] = t0 + i;
+        const v = spte4k[g];
+        if (v !== 0) {
+          if (v !== a) spte4k[g] = a; // the hardware sets the accessed bit
           continue;
         }
         const f = g >>> HPAGE_SHIFT;
-        if (spte2m[f] & SPTE_PRESENT) {
+        if (spte2m[f] !== 0) {
           via2m++;
-          if (hw) spte2m[f] |= SPTE_ACCESSED;
+          if (spte2m[f] !== a) spte2m[f] = a;
           continue;
         }
+        this.slowRef(g, base + i);
       }
-      idle += this.slowRef(g, base + i);
+    } else {
+      for (let i = 0; i < n; i++) {
+        const g = refs[i];
+        if ((g - lo) >>> 0 >= span) {
+          idle += this.slowRef(g, base + i);
+          continue;
+        }
+        lastTouch[g] = t0 + i;
+        if (spte4k[g] !== 0) continue;
+        if (spte2m[g >>> HPAGE_SHIFT] !== 0) {
+          via2m++;
+          continue;
+        }
+        this.slowRef(g, base + i);
+      }
     }
     this.counters[C.sim_guest_refs] += n - idle;
     this.counters[C.sim_guest_refs_2m] += via2m;
@@ -184,6 +202,7 @@ export class Simulation {
     const kvm = this.kvm;
     let alias = 0;
     if (g < kvm.aliasedPages) {
+      this.host.lastTouch[g] = at + 1 - this.host.touchEpoch;
       alias = at % (kvm.aliases + 1);
       const i = kvm.spteIndex(g, alias);
       if (kvm.spte4k[i] & SPTE_PRESENT) {

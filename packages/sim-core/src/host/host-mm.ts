@@ -39,6 +39,9 @@ export interface HostConfig {
  * memory cgroup, the anon LRU, swap and THP state. All per-page state is typed arrays indexed by
  * gfn; the kernel functions that act on it live in the sibling modules, named as in mm/.
  */
+const TOUCH_LIMIT = 2 ** 30;
+const TOUCH_KEEP = 2 ** 29;
+
 export class HostMm implements KvmHost {
   readonly n: number;
   readonly frames: number;
@@ -46,9 +49,15 @@ export class HostMm implements KvmHost {
   pte: Uint8Array;
   pmd: Uint8Array;
   swapSlot: Int32Array;
-  /** Ground truth: reference index + 1 of the guest's last touch (0 = never). */
-  lastTouch: Float64Array;
-  truth: Uint8Array;
+  /**
+   * Ground truth: the guest's last touch of each page, as reference index + 1 − touchEpoch
+   * (0 = never). Uint32 relative to a moving epoch rather than Float64 absolute: the hot loop
+   * writes it on every reference, and half the bytes is measurably faster (BENCHMARKS.md).
+   */
+  lastTouch: Uint32Array;
+  touchEpoch = 0;
+  /** Ground truth: reference index + 1 of the last page_referenced verdict on the page (0 = none). */
+  verdictAt: Float64Array;
   lru: LruLists;
   swap: SwapDevice;
   kvm!: KvmMmu;
@@ -82,8 +91,8 @@ export class HostMm implements KvmHost {
     this.pte = new Uint8Array(this.n);
     this.pmd = new Uint8Array(this.frames);
     this.swapSlot = new Int32Array(this.n).fill(-1);
-    this.lastTouch = new Float64Array(this.n);
-    this.truth = new Uint8Array(this.n);
+    this.lastTouch = new Uint32Array(this.n);
+    this.verdictAt = new Float64Array(this.n);
     this.lru = new LruLists(this.n, this.flags);
     this.swap = new SwapDevice(cfg.swapPages);
     this.limit = cfg.limitPages;
@@ -115,10 +124,33 @@ export class HostMm implements KvmHost {
     return this.flags[g] & PG_HEAD ? HPAGE_PMD_NR : 1;
   }
 
+  /** Reference index + 1 of the last guest touch of g, 0 if never. */
+  touchedAt(g: number): number {
+    const v = this.lastTouch[g];
+    return v === 0 ? 0 : v + this.touchEpoch;
+  }
+
+  /**
+   * Make room for touches up to reference index `end`: stored values stay below 2^30 (small
+   * integers for V8). Every 2^29 references the epoch moves and each stored touch shifts with
+   * it; a touch more than 2^29 references old is kept as "long ago" (1).
+   */
+  ensureTouchRange(end: number): void {
+    if (end + 1 - this.touchEpoch < TOUCH_LIMIT) return;
+    const epoch = end + 1 - TOUCH_KEEP;
+    const shift = epoch - this.touchEpoch;
+    const lt = this.lastTouch;
+    for (let g = 0; g < lt.length; g++) {
+      const v = lt[g];
+      if (v !== 0) lt[g] = v > shift ? v - shift : 1;
+    }
+    this.touchEpoch = epoch;
+  }
+
   /** Was gfn touched within the hot window (the true working set)? */
   isHot(g: number): boolean {
     if (this.now < this.cfg.truthFromRefs) return false;
-    const t = this.lastTouch[g];
+    const t = this.touchedAt(g);
     return t !== 0 && this.now + 1 - t <= this.cfg.hotWindowRefs;
   }
 
@@ -155,7 +187,7 @@ export class HostMm implements KvmHost {
       pmd: this.pmd.slice(),
       swapSlot: this.swapSlot.slice(),
       lastTouch: this.lastTouch.slice(),
-      truth: this.truth.slice(),
+      verdictAt: this.verdictAt.slice(),
       lru: this.lru.cloneWith(flags),
       swap: this.swap.clone(),
       nrSavedScan: this.nrSavedScan.slice(),
@@ -172,7 +204,7 @@ export class HostMm implements KvmHost {
       this.pmd.byteLength +
       this.swapSlot.byteLength +
       this.lastTouch.byteLength +
-      this.truth.byteLength +
+      this.verdictAt.byteLength +
       this.lru.next.byteLength +
       this.lru.prev.byteLength +
       this.swap.owner.byteLength

@@ -19,8 +19,5 @@ export const PMD_NONE = 0;
 export const PMD_HUGE = 1;
 export const PMD_TABLE = 2;
 
-/** Ground truth, one byte per gfn. */
-export const TRUTH_TOUCHED = 1; // guest touched it since the last page_referenced verdict
-
 export const HPAGE_PMD_NR = 512;
 export const HPAGE_SHIFT = 9;

@@ -9,7 +9,6 @@ import {
   PTE_PRESENT,
   PTE_SWAP,
   PTE_YOUNG,
-  TRUTH_TOUCHED,
 } from './page-flags.ts';
 
 /**
@@ -55,17 +54,17 @@ export function pageReferenced(mm: HostMm, g: number): number {
  * in the opposite case. A THP is one struct page: touched if any of its 512 gfns was.
  */
 function recordVerdict(mm: HostMm, g: number, referenced: boolean): void {
-  let touched = 0;
+  const at = mm.now + 1;
+  let touched = false;
   if (mm.flags[g] & PG_HEAD) {
     for (let i = g; i < g + HPAGE_PMD_NR; i++) {
-      touched |= mm.truth[i];
-      mm.truth[i] = 0;
+      if (mm.touchedAt(i) > mm.verdictAt[i]) touched = true;
+      mm.verdictAt[i] = at;
     }
   } else {
-    touched = mm.truth[g];
-    mm.truth[g] = 0;
+    touched = mm.touchedAt(g) > mm.verdictAt[g];
+    mm.verdictAt[g] = at;
   }
-  touched &= TRUTH_TOUCHED;
   if (!referenced && touched) {
     mm.c[C.sim_false_old]++;
     if (mm.events.on) mm.events.emit(EV.FALSE_VERDICT, g, 0);
