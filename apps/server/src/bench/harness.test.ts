@@ -7,6 +7,8 @@ import { allBenchmarks } from './registry.ts';
 import { replayBench } from './replay.ts';
 import { consoleText, markdown } from './report.ts';
 import { scalingBench } from './scaling.ts';
+import { streamBench } from './stream.ts';
+import { viewersBench } from './viewers.ts';
 import { interleaved, median } from './timing.ts';
 
 // Shape only: speed is what the benchmarks measure, never what a test asserts.
@@ -68,6 +70,27 @@ describe('benchmark harness', () => {
     const order: string[] = [];
     interleaved({ a: () => void order.push('a'), b: () => void order.push('b') }, 2, 1);
     expect(order).toEqual(['a', 'b', 'a', 'b', 'a', 'b']);
+  });
+});
+
+describe('server benchmarks', () => {
+  it('stream and viewers measure a small run over loopback and close everything', async () => {
+    const outcomes = await runEntries(
+      [streamBench({ guestMiB: 16, windowMs: 400 }), viewersBench({ levels: [1, 3], windowMs: 300 })],
+      { quick: true, log: () => {} },
+    );
+    for (const o of outcomes) {
+      expect(o.error).toBeUndefined();
+      expect(o.result.status, o.result.obstacle).toBe('measured');
+      for (const f of o.result.figures) {
+        expect(Number.isFinite(f.value), f.name).toBe(true);
+        expect(f.value, f.name).toBeGreaterThanOrEqual(0);
+      }
+      expect(o.result.notes?.length).toBeGreaterThan(0);
+    }
+    const byName = (o: EntryOutcome, name: string) => o.result.figures.find((f) => f.name === name)?.value;
+    expect(byName(outcomes[0], 'keyframe size')).toBe(16 * 256 + 32);
+    expect(byName(outcomes[1], '3: frames per viewer per second, median')).toBeGreaterThan(0);
   });
 });
 

@@ -41,6 +41,8 @@ export interface BenchResult {
   method: string;
   /** What stands in the way of an unmet goal, or why nothing was measured. */
   obstacle?: string;
+  /** Readings of the figures worth a sentence (what limits them, how they compare). */
+  notes?: string[];
 }
 
 export interface BenchContext {

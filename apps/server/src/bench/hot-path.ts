@@ -17,6 +17,8 @@ export interface HotPathOptions {
 }
 
 const GOAL_RATIO = 0.5;
+/** The issue's estimate of the bare loop on this kind of machine, for comparison only. */
+const ISSUE_BARE = 140e6;
 
 export function hotPathBench(opts: HotPathOptions = {}): BenchEntry {
   return {
@@ -113,6 +115,12 @@ function run(quick: boolean, opts: HotPathOptions, log: (l: string) => void): Be
       `(Float64Array last-touch, Uint8Array truth byte, spte read) run interleaved over the whole stream: ` +
       `two warm-up rounds, then the median of ${reps} rounds. No EPT violation and no reclaim pass happens during the timed rounds (checked).`,
     obstacle: met ? undefined : obstacleText(pages, bare, subject, truthRate),
+    notes: [
+      `The issue expected the bare loop at roughly ${ISSUE_BARE / 1e6} M refs/s on this kind of machine; measured here it ` +
+        `runs at ${round(bare / 1e6)} M refs/s. Against the issue's figure the simulation's ${round(subject / 1e6)} M refs/s ` +
+        `would be ${round(subject / ISSUE_BARE)} × (goal ${subject / ISSUE_BARE >= GOAL_RATIO ? 'met' : 'not met'} on that reading); ` +
+        `the goal above is judged against the loop measured in the same run, as the issue asks.`,
+    ],
   };
 }
 

@@ -18,6 +18,7 @@ export function consoleText(o: EntryOutcome): string {
   for (const f of r.figures) lines.push(`   ${f.name.padEnd(52)} ${fmt(f.value).padStart(12)} ${f.unit}`);
   for (const x of r.ratios) lines.push(`   ratio ${x.subject} / ${x.baseline} = ${x.ratio}  (${x.meaning})`);
   if (r.goal && r.status === 'measured') lines.push(`   goal ${goalWord(r.goal, r.status)}: ${r.goal.text}; ${r.goal.detail}`);
+  for (const n of r.notes ?? []) lines.push(`   note: ${n}`);
   return lines.join('\n');
 }
 
@@ -69,6 +70,7 @@ export function markdown(outcomes: readonly EntryOutcome[], m: MachineInfo, quic
     }
     if (r.method) out.push(`How: ${r.method}`, '');
     if (r.status === 'measured' && r.obstacle) out.push(`What stands in the way: ${r.obstacle}`, '');
+    if (r.notes?.length) out.push(...r.notes.map((n) => `- ${n}`), '');
   }
   return out.join('\n');
 }
