@@ -23,3 +23,18 @@ describe('HostMm ground-truth clock', () => {
     expect(sim.host.lastTouch.every((v) => v < 2 ** 30)).toBe(true);
   });
 });
+
+describe('layout', () => {
+  it('holds a guest in typed arrays of under 64 bytes a page (a 64 GiB guest fits in 1 GiB)', () => {
+    for (const memoryMiB of [256, 4096]) {
+      const s = parseScenario({
+        name: 'big',
+        guest: { memoryMiB },
+        host: { memcgLimitMiB: memoryMiB / 2, swapMiB: memoryMiB / 2 },
+        workload: { type: 'uniform' },
+      });
+      const sim = new Simulation(s, 'unmap-emulation');
+      expect(sim.heapBytes() / sim.guestPages).toBeLessThan(64);
+    }
+  });
+});
