@@ -9,6 +9,8 @@ export interface ViewerSocket {
 }
 
 const OPEN = 1;
+/** How often a hub checks whether a viewer that fell behind has drained its socket. */
+const CATCH_UP_MS = 50;
 
 export interface Viewer {
   socket: ViewerSocket;
@@ -26,6 +28,8 @@ export interface Viewer {
 export interface HubOptions {
   maxBufferedBytes: number;
   maxEventsPerFrame: number;
+  /** True while the run plays: events are then sampled down to one frame per run and publish. */
+  sampleEvents: () => boolean;
   /** Publishes at most this often while playing (ms); more rarely when a publish costs more. */
   minPublishIntervalMs?: number;
 }
@@ -50,6 +54,8 @@ export class StreamHub {
   /** Keyframes of the latest publish, built once for however many viewers need one. */
   private keyframes: Uint8Array[] | null = null;
   private publishedRef = 0;
+  private catchUp: ReturnType<typeof setTimeout> | null = null;
+  private closed = false;
 
   constructor(
     private readonly getCmp: () => Comparison,
@@ -80,9 +86,35 @@ export class StreamHub {
   broadcast(msg: ServerMessage): void {
     if (msg.type === 'state') this.lastState = msg;
     for (const v of this.viewers) {
-      if (v.socket.bufferedAmount > this.opts.maxBufferedBytes) v.needsState = true;
-      else this.sendJson(v, msg);
+      if (v.socket.bufferedAmount > this.opts.maxBufferedBytes) {
+        v.needsState = true;
+        this.scheduleCatchUp();
+      } else this.sendJson(v, msg);
     }
+  }
+
+  /**
+   * A viewer that fell behind must get the present once its socket drains, even if the run has
+   * stopped and nothing else would be published: poll its buffer while any viewer is behind.
+   */
+  private scheduleCatchUp(): void {
+    if (this.catchUp || this.closed) return;
+    this.catchUp = setTimeout(() => {
+      this.catchUp = null;
+      let behind = false;
+      for (const v of this.viewers) {
+        if (!v.needsKeyframe && !v.needsState) continue;
+        if (v.socket.bufferedAmount > this.opts.maxBufferedBytes) behind = true;
+        else this.deliver(v, null, this.counterFrames());
+      }
+      if (behind) this.scheduleCatchUp();
+    }, CATCH_UP_MS);
+  }
+
+  /** Stop the catch-up timer (the run is deleted). */
+  close(): void {
+    this.closed = true;
+    if (this.catchUp) clearTimeout(this.catchUp);
   }
 
   sendJson(viewer: Viewer, msg: ServerMessage): void {
@@ -112,12 +144,16 @@ export class StreamHub {
     [this.prev, this.cur] = [this.cur, this.prev];
     this.publishedRef = refIndex;
     const counters = this.counterFrames();
-    const events = cmp.sims.map((sim, r) => encodeEvents(sim.events.drain(), r, refIndex, this.opts.maxEventsPerFrame));
+    // While playing fast the events are sampled (counters stay exact); while stepping, all of them
+    // go out, in as many frames as it takes.
+    const sample = this.opts.sampleEvents();
+    const events = cmp.sims.flatMap((sim, r) => encodeEvents(sim.events.drain(), r, refIndex, this.opts.maxEventsPerFrame, sample));
     this.keyframes = null;
     for (const v of this.viewers) {
       if (v.socket.bufferedAmount > this.opts.maxBufferedBytes) {
         v.needsKeyframe = true;
         v.skipped++;
+        this.scheduleCatchUp();
         continue;
       }
       this.deliver(v, deltas, counters, events);
@@ -128,12 +164,12 @@ export class StreamHub {
   /** Send one publish to one viewer: page frames (keyframes if it needs them), counters, events. */
   private deliver(v: Viewer, pages: Uint8Array[] | null, counters: Uint8Array[], events: Uint8Array[] = []): void {
     if (v.socket.readyState !== OPEN) return;
+    if (v.needsState && this.lastState) this.sendJson(v, this.lastState);
+    v.needsState = false;
     if (v.needsKeyframe) {
       this.keyframes ??= this.prev.map((p, r) => this.keyframeOf(p, r, this.publishedRef));
       pages = this.keyframes;
-      if (v.needsState && this.lastState) this.sendJson(v, this.lastState);
       v.needsKeyframe = false;
-      v.needsState = false;
       events = []; // events of a window it partly missed would mislead; counters stay exact
     }
     for (const f of [...(pages ?? []), ...counters, ...events]) {
@@ -182,22 +218,35 @@ function encodeDelta(prev: Uint8Array, cur: Uint8Array, runIndex: number, refInd
   return encodeFrame({ type: FRAME.DELTA, runIndex, refIndex, index, value });
 }
 
-/** An EVENTS frame of at most `max` records: an even stride through the batch when it is larger. */
-function encodeEvents(b: EventBatch, runIndex: number, refIndex: number, max: number): Uint8Array {
-  const keep = Math.min(b.count, max);
+/** While stepping, a publish carries up to this many EVENTS frames per run (then it samples too). */
+const STEP_FRAMES = 10;
+
+/**
+ * EVENTS frames of at most `max` records each. Sampled (playing): one frame, an even stride
+ * through the batch when it is larger. Stepping: every record, over up to STEP_FRAMES frames;
+ * only a step so long that it exceeds that is sampled, so one publish stays bounded.
+ */
+function encodeEvents(b: EventBatch, runIndex: number, refIndex: number, max: number, sample: boolean): Uint8Array[] {
+  const frames: Uint8Array[] = [];
+  const keep = Math.min(b.count, sample ? max : max * STEP_FRAMES);
   const pick = (i: number) => (keep === b.count ? i : Math.floor((i * b.count) / keep));
-  const kind = new Uint8Array(keep);
-  const gfn = new Uint32Array(keep);
-  const arg = new Int32Array(keep);
-  const at = new Float64Array(keep);
-  for (let i = 0; i < keep; i++) {
-    const j = pick(i);
-    kind[i] = b.kind[j];
-    gfn[i] = b.gfn[j];
-    arg[i] = b.arg[j];
-    at[i] = b.at[j];
+  for (let start = 0; start < keep || frames.length === 0; start += Math.max(1, max)) {
+    const n = Math.min(Math.max(1, max), keep - start);
+    const kind = new Uint8Array(Math.max(0, n));
+    const gfn = new Uint32Array(kind.length);
+    const arg = new Int32Array(kind.length);
+    const at = new Float64Array(kind.length);
+    for (let i = 0; i < kind.length; i++) {
+      const j = pick(start + i);
+      kind[i] = b.kind[j];
+      gfn[i] = b.gfn[j];
+      arg[i] = b.arg[j];
+      at[i] = b.at[j];
+    }
+    const dropped = start === 0 ? b.dropped + b.count - keep : 0;
+    frames.push(encodeFrame({ type: FRAME.EVENTS, runIndex, refIndex, kind, gfn, arg, at, dropped }));
   }
-  return encodeFrame({ type: FRAME.EVENTS, runIndex, refIndex, kind, gfn, arg, at, dropped: b.dropped + b.count - keep });
+  return frames;
 }
 
 export { EVENT_NAMES };

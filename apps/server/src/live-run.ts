@@ -52,7 +52,11 @@ export class LiveRun {
       }
     }
     this.history = new CounterHistory(spec.policies.length, ALL_COUNTERS.names.length, (cfg.historySampleMs / 1000) * s.rate, cfg.maxHistorySamples);
-    this.hub = new StreamHub(() => this.cmp, { maxBufferedBytes: cfg.maxBufferedBytes, maxEventsPerFrame: cfg.maxEventsPerFrame });
+    this.hub = new StreamHub(() => this.cmp, {
+      maxBufferedBytes: cfg.maxBufferedBytes,
+      maxEventsPerFrame: cfg.maxEventsPerFrame,
+      sampleEvents: () => this.player.playing,
+    });
     this.player = new Player(
       cmp,
       {
@@ -88,6 +92,7 @@ export class LiveRun {
       refIndex: c.refIndex,
       time: c.time,
       goal: this.player.goal,
+      busy: this.player.busy,
       knobLog: c.knobLog.map((k) => ({ ...k })),
     };
   }
@@ -125,5 +130,6 @@ export class LiveRun {
 
   dispose(): void {
     this.player.dispose();
+    this.hub.close();
   }
 }

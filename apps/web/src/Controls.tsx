@@ -10,7 +10,7 @@ export function Controls() {
   const welcome = useLab((s) => s.welcome);
   if (!run || !welcome) return null;
   const driver = role === 'driver';
-  const busy = run.playing || run.goal !== null;
+  const busy = run.busy;
   return (
     <div className="controls">
       {driver && (
@@ -49,7 +49,7 @@ export function Controls() {
         Fork
       </button>
       <span className="clock" data-testid="clock">
-        t = {run.time.toFixed(2)} s · ref {run.refIndex.toLocaleString('en-US')} · {run.playing ? 'playing' : run.goal !== null ? 'stepping' : 'paused'}
+        t = {run.time.toFixed(2)} s · ref {run.refIndex.toLocaleString('en-US')} · {run.playing ? 'playing' : run.busy ? 'stepping' : 'paused'}
       </span>
       <span className={`role ${role}`}>{driver ? 'you drive' : 'watching'}</span>
     </div>

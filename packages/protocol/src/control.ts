@@ -91,6 +91,8 @@ export interface RunState {
   time: number;
   /** Reference index a step or forward seek is heading to, null when none. */
   goal: number | null;
+  /** Playing, stepping or seeking: the run is moving (false once a step has ended). */
+  busy: boolean;
   knobLog: KnobChange[];
 }
 

@@ -24,6 +24,7 @@ export const runStateSchema = {
     refIndex: { type: 'number' },
     time: { type: 'number' },
     goal: { type: ['number', 'null'] },
+    busy: { type: 'boolean' },
     knobLog: { type: 'array', items: knobChangeSchema },
   },
 } as const;
