@@ -76,7 +76,7 @@ describe('benchmark harness', () => {
 describe('server benchmarks', () => {
   it('stream and viewers measure a small run over loopback and close everything', async () => {
     const outcomes = await runEntries(
-      [streamBench({ guestMiB: 16, windowMs: 400 }), viewersBench({ levels: [1, 3], windowMs: 300 })],
+      [streamBench({ guestMiB: 16, windowMs: 600 }), viewersBench({ levels: [1, 3], windowMs: 300 })],
       { quick: true, log: () => {} },
     );
     for (const o of outcomes) {

@@ -39,7 +39,7 @@ async function main(): Promise<number> {
   const outcomes = await runEntries(
     entries,
     { quick: values.quick, log: (l) => process.stdout.write(l + '\n') },
-    (o) => process.stdout.write(consoleText(o) + '\n\n'),
+    (o) => process.stdout.write(consoleText(o) + (o.error ? `\n${o.error}` : '') + '\n\n'),
   );
   const total = (performance.now() - t0) / 1000;
   process.stdout.write(`all done in ${total.toFixed(1)} s\n`);

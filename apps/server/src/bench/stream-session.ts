@@ -3,7 +3,6 @@
  * driver connection, moving the run past the guest's boot, and sampling how far behind the
  * simulation each viewer's picture is. Every wait is bounded.
  */
-import type { StateMsg } from '@agelab/protocol';
 import { ServerProcess, type CreatedRun } from './server-process.ts';
 import { median } from './timing.ts';
 import { ViewerClient } from './viewer-client.ts';
@@ -35,11 +34,19 @@ export async function closeSession(s: Session, viewers: readonly ViewerClient[] 
   await s.server.stop();
 }
 
-/** Seek forward to `seconds` (simulated in slices by the server) and wait until it is there. */
+/**
+ * Seek forward to `seconds` (the server simulates it in slices) and wait until the run is there.
+ * Progress is read from the server process itself rather than from state messages, so this does
+ * not depend on which messages the stream sends when; bounded by `timeoutMs`.
+ */
 export async function preRoll(s: Session, seconds: number, timeoutMs = 120_000): Promise<void> {
   const target = Math.round(seconds * s.rate);
   s.driver.send({ type: 'seek', time: seconds });
-  await s.driver.waitFor((m) => m.type === 'state' && (m as StateMsg).state.goal === null && (m as StateMsg).state.refIndex >= target, timeoutMs);
+  const t0 = performance.now();
+  while ((await s.server.sample(s.run.id)).refIndex < target) {
+    if (performance.now() - t0 > timeoutMs) throw new Error(`the run did not reach ${seconds} simulated s within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 export interface LagSamples {

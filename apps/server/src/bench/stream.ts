@@ -96,7 +96,6 @@ async function measure(s: Session, guestMiB: number, quick: boolean, opts: Strea
       { name: 'keyframes sent instead of a delta in the window', value: st.keyframes, unit: 'frames' },
       { name: 'mean delta size', value: st.deltas ? round(st.deltaBytes / st.deltas) : 0, unit: 'B' },
       { name: 'mean changed pages per delta', value: st.deltas ? round(st.deltaChangedPages / st.deltas) : 0, unit: 'pages' },
-      { name: 'bytes per changed page in a delta', value: round(bytesPerChanged), unit: 'B/page' },
       { name: 'median lag behind the simulation', value: round(lag.medianMs[0]), unit: 'ms' },
       { name: 'page view of every page (in this process)', value: round(viewMs), unit: 'ms' },
       { name: 'server CPU', value: round(lag.serverCpu * 100), unit: '% of a core' },
@@ -115,12 +114,6 @@ async function measure(s: Session, guestMiB: number, quick: boolean, opts: Strea
         ratio: round(secs / pageFrames / (viewMs / 1000)),
         meaning: 'publish interval, in page views',
       },
-      {
-        subject: 'bytes per changed page',
-        baseline: `protocol floor (${DELTA_FLOOR} B: u32 index + u8 value)`,
-        ratio: round(bytesPerChanged / DELTA_FLOOR),
-        meaning: 'frame header overhead (1 = none)',
-      },
     ],
     method:
       `The server (buildApp on its defaults) runs in a child process on 127.0.0.1; one WebSocket viewer (the driver) ` +
@@ -130,13 +123,23 @@ async function measure(s: Session, guestMiB: number, quick: boolean, opts: Strea
       `deltas are decoded with @agelab/protocol. Lag: every 200 ms the server's reference index against the latest page ` +
       `frame the viewer holds, at the playing pace (it includes the time between publishes).`,
   };
-  result.notes = [
+  const notes = [
     `Frames are few because the hub publishes at most every max(33 ms, 10 × the last publish's cost) while playing ` +
       `(apps/server/src/hub.ts), and a publish of ${pages} pages costs the page view (${round(viewMs)} ms here), the diff ` +
       `against the previous view, the counters and the events: ${round(pageFrames / secs)} publishes/s, ` +
       `${round(secs / pageFrames * 1000)} ms apart, with the server at ${round(lag.serverCpu * 100)}% of a core.`,
   ];
-  if (st.deltas === 0)
-    result.obstacle = 'no delta arrived in the window, so bytes per changed page could not be measured';
+  result.notes = notes;
+  // Only a window that saw a delta can say what a changed page costs (a small guest may change
+  // so much between publishes that the hub sends keyframes instead).
+  if (st.deltas > 0) {
+    result.figures.splice(9, 0, { name: 'bytes per changed page in a delta', value: round(bytesPerChanged), unit: 'B/page' });
+    result.ratios.push({
+      subject: 'bytes per changed page',
+      baseline: `protocol floor (${DELTA_FLOOR} B: u32 index + u8 value)`,
+      ratio: round(bytesPerChanged / DELTA_FLOOR),
+      meaning: 'frame header overhead (1 = none)',
+    });
+  } else notes.push('No delta arrived in the window, so bytes per changed page were not measured.');
   return result;
 }
