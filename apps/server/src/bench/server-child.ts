@@ -22,6 +22,7 @@ async function main(): Promise<void> {
       void app.close().finally(() => process.exit(0));
       return;
     }
+    if (m.gc) (globalThis as { gc?: () => void }).gc?.();
     const run = m.runId ? app.registry.get(m.runId) : undefined;
     const mem = process.memoryUsage();
     const cpu = process.cpuUsage();

@@ -6,7 +6,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export type ParentRequest = { type: 'sample'; id: number; runId?: string } | { type: 'stop' };
+/** `gc`: collect garbage first, so heap figures are live data (the child runs with --expose-gc). */
+export type ParentRequest = { type: 'sample'; id: number; runId?: string; gc?: boolean } | { type: 'stop' };
 
 export type ChildReply =
   | { type: 'ready'; port: number }
@@ -54,7 +55,7 @@ export class ServerProcess {
   static start(timeoutMs = 30_000): Promise<ServerProcess> {
     const script = fileURLToPath(new URL('./server-child.ts', import.meta.url));
     const child = fork(script, [], {
-      execArgv: ['--import', import.meta.resolve('tsx')],
+      execArgv: ['--expose-gc', '--import', import.meta.resolve('tsx')],
       env: { ...process.env, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
@@ -101,7 +102,7 @@ export class ServerProcess {
     return `ws://127.0.0.1:${this.port}${run.stream}${token ? `?token=${encodeURIComponent(token)}` : ''}`;
   }
 
-  sample(runId?: string, timeoutMs = 10_000): Promise<ServerSample> {
+  sample(runId?: string, gc = false, timeoutMs = 10_000): Promise<ServerSample> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -112,7 +113,7 @@ export class ServerProcess {
         clearTimeout(timer);
         resolve(s);
       });
-      this.child.send({ type: 'sample', id, runId } satisfies ParentRequest);
+      this.child.send({ type: 'sample', id, runId, gc } satisfies ParentRequest);
     });
   }
 

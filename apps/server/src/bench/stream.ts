@@ -133,7 +133,7 @@ async function measure(s: Session, guestMiB: number, quick: boolean, opts: Strea
   // Only a window that saw a delta can say what a changed page costs (a small guest may change
   // so much between publishes that the hub sends keyframes instead).
   if (st.deltas > 0) {
-    result.figures.splice(9, 0, { name: 'bytes per changed page in a delta', value: round(bytesPerChanged), unit: 'B/page' });
+    result.figures.splice(result.figures.findIndex((f) => f.name === 'mean changed pages per delta') + 1, 0, { name: 'bytes per changed page in a delta', value: round(bytesPerChanged), unit: 'B/page' });
     result.ratios.push({
       subject: 'bytes per changed page',
       baseline: `protocol floor (${DELTA_FLOOR} B: u32 index + u8 value)`,

@@ -52,13 +52,13 @@ async function measure(
   const windowMs = opts.windowMs ?? (quick ? 1000 : 4000);
   const speed = opts.speed ?? 1;
   await preRoll(s, 2);
-  const idle = await s.server.sample(s.run.id);
+  const idle = await s.server.sample(s.run.id, true);
   s.driver.send({ type: 'play', speed });
   const figures: Figure[] = [];
   const ratios: BaselineRatio[] = [];
   let oneViewerFps = NaN;
   let oneViewerRss = NaN;
-  const summary: { n: number; fps: number; cpu: number; skipped: number; rss: number }[] = [];
+  const summary: { n: number; fps: number; cpu: number; skipped: number; rss: number; live: number }[] = [];
   for (const n of levels) {
     // The driver is viewer number one; the others join in bounded batches.
     while (viewers.length + 1 < n) {
@@ -70,13 +70,13 @@ async function measure(
     await new Promise((r) => setTimeout(r, 500)); // join keyframes out of the way
     for (const v of all) v.reset();
     const lag = await sampleLags(s, all, windowMs, (speed * s.rate) / 1000);
-    const mem = await s.server.sample(s.run.id);
+    const mem = await s.server.sample(s.run.id, true);
     const secs = lag.wallMs / 1000;
     const fps = all.map((v) => (v.stats.keyframes + v.stats.deltas) / secs);
     const slowest = Math.max(...lag.medianMs);
     const bytesPerSec = all.reduce((a, v) => a + v.stats.bytes, 0) / secs;
     log(`  ${n} viewers: ${round(median(fps))} frames/s each (min ${round(Math.min(...fps))}), slowest lag ${round(slowest)} ms, RSS ${round(mem.rss / MiB)} MiB`);
-    summary.push({ n, fps: median(fps), cpu: lag.serverCpu, skipped: lag.skipped, rss: mem.rss });
+    summary.push({ n, fps: median(fps), cpu: lag.serverCpu, skipped: lag.skipped, rss: mem.rss, live: mem.heapUsed + mem.arrayBuffers });
     if (n === levels[0]) {
       oneViewerFps = median(fps);
       oneViewerRss = mem.rss;
@@ -92,7 +92,7 @@ async function measure(
       { name: `${n}: server CPU`, value: round(lag.serverCpu * 100), unit: '% of a core' },
       { name: `${n}: viewers' CPU (benchmark process)`, value: round(lag.viewersCpu * 100), unit: '% of a core' },
       { name: `${n}: server RSS`, value: round(mem.rss / MiB), unit: 'MiB' },
-      { name: `${n}: server heap + array buffers`, value: round((mem.heapUsed + mem.arrayBuffers) / MiB), unit: 'MiB' },
+      { name: `${n}: server heap + array buffers, after GC`, value: round((mem.heapUsed + mem.arrayBuffers) / MiB), unit: 'MiB' },
     );
     if (n !== levels[0]) {
       ratios.push({
@@ -119,8 +119,9 @@ async function measure(
       `(latest-wins did not have to drop anything). The pace is set by the hub's throttle, not by a saturated CPU: it publishes ` +
       `at most every 10 × the last publish's cost, and that cost includes sending every frame to every viewer (each frame ` +
       `is copied per viewer to stamp its sequence number), so the interval grows with the number of viewers. ` +
-      `Server RSS grew by ${round((last.rss - first.rss) / MiB)} MiB between ${first.n} and ${last.n} viewers ` +
-      `(${round((last.rss - first.rss) / 1024 / Math.max(1, last.n - first.n))} KiB per added viewer; RSS is noisy at this scale).`,
+      `Between ${first.n} and ${last.n} viewers the server's live heap + array buffers (after a GC) changed by ` +
+      `${round((last.live - first.live) / MiB)} MiB (${round((last.live - first.live) / 1024 / Math.max(1, last.n - first.n))} KiB ` +
+      `per added viewer) and its RSS by ${round((last.rss - first.rss) / MiB)} MiB (RSS keeps freed pages, so it is the noisier figure).`,
   ];
   return {
     notes,
@@ -133,6 +134,6 @@ async function measure(
       `(levels ${levels.join(', ')}; the driver counts as one). At each level, after 500 ms for join keyframes, every ` +
       `viewer's page-map frames are counted for ${windowMs} ms. Lag: every 200 ms the server's reference index against ` +
       `the latest page frame each viewer holds, at the playing pace; the slowest viewer is the one with the largest ` +
-      `median. The viewers run in the benchmark process, the server in its own; on this ${'machine'} they share its cores.`,
+      `median. Server memory is read in the server process right after a full GC. The viewers run in the benchmark process, the server in its own; on this machine they share its cores.`,
   };
 }
