@@ -5,10 +5,11 @@
  */
 import {
   CLASSIC_POLICY_NAMES,
+  buildReferenceSource,
+  parseScenario,
   runClassic,
   type ClassicPolicyName,
-} from '../../../../packages/sim-core/src/classic/index.ts';
-import { buildReferenceSource, parseScenario } from '@agelab/sim-core';
+} from '@agelab/sim-core';
 import type { BenchEntry, BenchResult, BaselineRatio, Figure } from './harness.ts';
 import { interleaved, round } from './timing.ts';
 
