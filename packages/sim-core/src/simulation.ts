@@ -17,6 +17,7 @@ import { MEM_CGROUP_RECLAIM_RETRIES } from './host/memcontrol.ts';
 import { tryToFreeMemCgroupPages } from './host/vmscan.ts';
 import { HPAGE_SHIFT, PG_HEAD, PG_PRESENT, PG_TAIL, PTE_PRESENT } from './host/page-flags.ts';
 import { pagesOf, type Scenario } from './scenario.ts';
+import { bootRefs } from './workload/build.ts';
 
 /** In sampled event mode, one page reference in this many is offered to the event log. */
 export const REF_SAMPLE_STRIDE = 1024;
@@ -33,7 +34,7 @@ export function hostConfigOf(s: Scenario): HostConfig {
     hotWindowRefs: Math.max(1, Math.round((s.truth.hotWindowMs / 1000) * s.rate)),
     // boot touches every page once: those touches say nothing about the working set
     truthFromRefs:
-      (s.boot ? pagesOf(s.guest.memoryMiB) : 0) +
+      (s.boot ? bootRefs(pagesOf(s.guest.memoryMiB)) : 0) +
       Math.max(1, Math.round((s.truth.hotWindowMs / 1000) * s.rate)),
   };
 }

@@ -72,8 +72,25 @@ export function buildReferenceSource(
   };
   const workload = build(s.workload);
   if (!s.boot) return workload;
+  // Boot: the guest touches all of its memory once, in order, while its workload already runs
+  // (half the references each). Were the workload to start only after the scan, boot-time
+  // reclaim would age the hot set before anyone used it.
   return new PhasesSource([
-    { refs: guestPages, source: new ScanSource(0, guestPages) },
+    {
+      refs: bootRefs(guestPages),
+      source: new MixSource(
+        [
+          { weight: 1, source: new ScanSource(0, guestPages) },
+          { weight: 1, source: workload },
+        ],
+        rng(),
+      ),
+    },
     { refs: 1, source: workload },
   ]);
+}
+
+/** References the boot phase lasts: long enough for its scan to touch every page about once. */
+export function bootRefs(guestPages: number): number {
+  return 2 * guestPages;
 }
