@@ -1,5 +1,17 @@
 import { KVM_COUNTERS, defineCounters } from '@agelab/ept-model';
 
+/** Host counters that are levels, not event counts (vmstat gauges, memcg usage and limit). */
+const HOST_GAUGES = [
+  'nr_active_anon',
+  'nr_inactive_anon',
+  'nr_anon_pages',
+  'nr_swapcache',
+  'nr_anon_transparent_hugepages',
+  'usage_in_bytes',
+  'limit_in_bytes',
+  'sim_swap_used',
+] as const;
+
 /**
  * Host counters. Names are /proc/vmstat's (v2.6.33, single zone so no `_normal` suffix; THP
  * events under their modern names, first present in v2.6.39), memcg's (`failcnt`,
@@ -22,15 +34,7 @@ export const HOST_COUNTERS = defineCounters([
   'thp_collapse_alloc',
   'thp_split_page',
   'failcnt',
-  // gauges
-  'nr_active_anon',
-  'nr_inactive_anon',
-  'nr_anon_pages',
-  'nr_swapcache',
-  'nr_anon_transparent_hugepages',
-  'usage_in_bytes',
-  'limit_in_bytes',
-  'sim_swap_used',
+  ...HOST_GAUGES,
   // simulator-only
   'sim_guest_refs',
   'sim_guest_refs_2m',
@@ -57,17 +61,7 @@ export type CounterName = (typeof ALL_COUNTERS.names)[number];
 export const KVM_OFFSET = HOST_COUNTERS.names.length;
 
 /** Counters that are levels, not event counts: a viewer shows them as they are, not as rates. */
-export const GAUGES: ReadonlySet<string> = new Set([
-  'nr_active_anon',
-  'nr_inactive_anon',
-  'nr_anon_pages',
-  'nr_swapcache',
-  'nr_anon_transparent_hugepages',
-  'usage_in_bytes',
-  'limit_in_bytes',
-  'sim_swap_used',
-  'largepages',
-]);
+export const GAUGES: ReadonlySet<string> = new Set<string>([...HOST_GAUGES, 'largepages']);
 
 const h = HOST_COUNTERS.index;
 export const C = h;
