@@ -133,6 +133,16 @@ describe('checkpoints, seek and fork', () => {
     expect(seeker.refIndex).toBe(0);
   });
 
+  it('a run restored from a checkpoint taken during boot continues exactly like a direct run', () => {
+    const direct = new Comparison(s, ['unmap-emulation'], 5, { checkpointEveryRefs: 1000 });
+    direct.step(20_000);
+    const again = new Comparison(s, ['unmap-emulation'], 5, { checkpointEveryRefs: 1000 });
+    again.step(20_000);
+    again.seek(2_500); // the boot phase lasts 8192 references here
+    again.step(17_500);
+    expect(vec(again.sims[0])).toEqual(vec(direct.sims[0]));
+  });
+
   it('a fork continues exactly like the original, independently', () => {
     const a = new Comparison(s, ['unmap-emulation'], 9, opts);
     a.step(15_000);

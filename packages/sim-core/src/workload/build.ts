@@ -1,5 +1,6 @@
 import { Prng } from '../prng.ts';
 import { pagesOf, type Scenario, type WorkloadSpec } from '../scenario.ts';
+import { BootSource } from './boot.ts';
 import { HotColdSource } from './hot-cold.ts';
 import { MixSource } from './mix.ts';
 import { PhasesSource } from './phases.ts';
@@ -72,22 +73,9 @@ export function buildReferenceSource(
   };
   const workload = build(s.workload);
   if (!s.boot) return workload;
-  // Boot: the guest touches all of its memory once, in order, while its workload already runs
-  // (half the references each). Were the workload to start only after the scan, boot-time
-  // reclaim would age the hot set before anyone used it.
-  return new PhasesSource([
-    {
-      refs: bootRefs(guestPages),
-      source: new MixSource(
-        [
-          { weight: 1, source: new ScanSource(0, guestPages) },
-          { weight: 1, source: workload },
-        ],
-        rng(),
-      ),
-    },
-    { refs: 1, source: workload },
-  ]);
+  // Boot runs alongside the workload: were the workload to start only after the scan,
+  // boot-time reclaim would age the hot set before anyone used it.
+  return new BootSource(new ScanSource(0, guestPages), workload, bootRefs(guestPages), rng());
 }
 
 /** References the boot phase lasts: long enough for its scan to touch every page about once. */

@@ -69,9 +69,9 @@ describe('workloads', () => {
       workload: { type: 'hotcold', hotMiB: 4, hotShare: 0.8 },
     });
     const a = buildReferenceSource(s, 42);
-    draw(a, 5000);
+    draw(a, 5000); // inside the boot phase (8192 references for 4096 pages)
     const b = a.clone();
-    expect(Array.from(draw(a, 1000))).toEqual(Array.from(draw(b, 1000)));
+    expect(Array.from(draw(a, 10_000))).toEqual(Array.from(draw(b, 10_000)));
     expect(a.setHotPages?.(256)).toBe(true);
     const after = draw(a, 50_000);
     expect(after.filter((g) => g < 256).length / after.length).toBeGreaterThan(0.75);
