@@ -47,7 +47,7 @@ describe('the dashboard', () => {
     await expect.poll(() => page.locator('figcaption').allTextContents()).toEqual(['always-old', 'unmap-emulation', 'ept-ad-bits']);
     expect(await page.locator('.role').textContent()).toBe('you drive');
 
-    await page.selectOption('select', '100');
+    await page.getByLabel('speed').selectOption('100');
     await page.getByRole('button', { name: 'Play' }).click();
     // Swap-outs start as soon as the cgroup fills at boot...
     await expect.poll(async () => (await row(page, 'pswpout'))[0], { timeout: 30_000 }).toBeGreaterThan(1000);
@@ -65,6 +65,9 @@ describe('the dashboard', () => {
     expect(faults.every((f) => f > 100)).toBe(true);
     // Unmap emulation pays in EPT faults instead: it re-maps what it unmapped to learn the bit.
     expect(rmapAdds[1]).toBeGreaterThan(rmapAdds[2]);
+    // A knob turned while paused is recorded and shown.
+    await page.getByLabel('cgroup limit').selectOption('96');
+    await page.locator('.knoblog').filter({ hasText: 'limitMiB = 96' }).waitFor();
     const clock = await page.getByTestId('clock').textContent();
     expect(clock).toMatch(/paused/);
 

@@ -1,4 +1,4 @@
-import { Controls } from './Controls.tsx';
+import { Controls, KnobLog } from './Controls.tsx';
 import { CounterTable } from './CounterTable.tsx';
 import { Legend, PageMap } from './PageMap.tsx';
 import { useLab } from './store.ts';
@@ -29,6 +29,7 @@ export function App() {
       </section>
       <Legend />
       <CounterTable />
+      <KnobLog />
       {runId && (
         <p className="share">
           Viewers follow with <a href={viewerLink}>{viewerLink}</a> (watch only; your token stays in this tab).

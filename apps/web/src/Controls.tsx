@@ -2,6 +2,7 @@ import { send } from './connection.ts';
 import { useLab } from './store.ts';
 
 const SPEEDS = [1, 5, 20, 100];
+const LIMITS = [64, 96, 128, 160, 192, 256];
 
 /** Play, pause, step, speed, reset and fork. Only the driver gets the moving controls. */
 export function Controls() {
@@ -33,6 +34,19 @@ export function Controls() {
             −5 s
           </button>
           <button onClick={() => send({ type: 'reset' })}>Reset</button>
+          <label title="memory.limit_in_bytes of the guest's cgroup, applied to every run at this reference">
+            cgroup limit{' '}
+            <select defaultValue="" onChange={(e) => e.target.value && send({ type: 'knob', name: 'limitMiB', value: Number(e.target.value) })}>
+              <option value="" disabled>
+                MiB…
+              </option>
+              {LIMITS.map((m) => (
+                <option key={m} value={m}>
+                  {m} MiB
+                </option>
+              ))}
+            </select>
+          </label>
           <label>
             speed{' '}
             <select value={run.speed} onChange={(e) => send({ type: 'speed', value: Number(e.target.value) })}>
@@ -53,5 +67,23 @@ export function Controls() {
       </span>
       <span className={`role ${role}`}>{driver ? 'you drive' : 'watching'}</span>
     </div>
+  );
+}
+
+/** Knob changes recorded in this run (they replay on seek, reset and fork). */
+export function KnobLog() {
+  const run = useLab((s) => s.run);
+  const welcome = useLab((s) => s.welcome);
+  if (!run || !welcome || run.knobLog.length === 0) return null;
+  return (
+    <p className="knoblog">
+      Knob changes:{' '}
+      {run.knobLog.map((k, i) => (
+        <span key={i}>
+          {i > 0 && ', '}
+          {k.knob} = {k.value} at t = {(k.at / welcome.rate).toFixed(2)} s
+        </span>
+      ))}
+    </p>
   );
 }
