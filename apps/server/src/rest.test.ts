@@ -90,6 +90,23 @@ describe('the REST API', () => {
     expect(bad.json().message).toMatch(/unknown counter "nope"/);
   });
 
+  it('replays knob changes given at creation (a shared URL) at their references', async () => {
+    await clear();
+    const knobs = [{ at: 100_000, knob: 'limitMiB', value: 96 } as const];
+    const { id } = await createRun(app, { preset: 'classic', policy: 'always-old', knobs });
+    const run = app.registry.get(id)!;
+    run.player.stepRefs(200_000);
+    await until(() => !run.player.busy);
+    const headless = new Comparison(getPreset('classic'), ['always-old'], 1);
+    headless.step(100_000);
+    headless.setKnob('limitMiB', 96);
+    headless.step(100_000);
+    const got = (await app.inject(`/api/runs/${id}`)).json();
+    expect(got.state.knobLog).toEqual(knobs);
+    expect(got.runs[0].counters).toEqual(summarize(headless)[0].counters);
+    expect(got.runs[0].counters.limit_in_bytes).toBe(96 * 1024 * 1024);
+  });
+
   it('forks a run at its current time, with a new id and token', async () => {
     await clear();
     const { id, token } = await createRun(app, { preset: 'classic', policy: 'always-old' });
