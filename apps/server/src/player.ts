@@ -169,7 +169,7 @@ export class Player {
     if (this.reclaimFrom) {
       finished = this.advanceToReclaim(t0);
     } else if (this.goal !== null) {
-      this.advance(Math.min(budget, this.goal - this.cmp.refIndex));
+      this.advance(Math.min(budget, this.goal - this.cmp.refIndex), t0 + this.opts.sliceMs);
       finished = this.cmp.refIndex >= this.goal;
     } else if (this.playing) {
       const q = this.opts.quantum;
@@ -177,10 +177,7 @@ export class Player {
       this.credit = Math.min(this.credit + (this.speed * this.cmp.rate * (t0 - this.lastTick)) / 1000, 2 * Math.max(budget, q));
       this.lastTick = t0;
       const n = Math.floor(Math.min(this.credit, Math.max(budget, q)) / q) * q;
-      if (n > 0) {
-        this.advance(n);
-        this.credit -= n;
-      }
+      if (n > 0) this.credit -= this.advance(n, t0 + this.opts.sliceMs);
     }
     const moved = this.cmp.refIndex - start;
     const dt = this.now() - t0;
@@ -203,16 +200,25 @@ export class Player {
     }
   };
 
-  /** Advance n references, stopping at every history sample point to record it. */
-  private advance(n: number): void {
-    const end = this.cmp.refIndex + n;
+  /**
+   * Advance up to n references, stopping at every history sample point to record it. Moves in
+   * pieces of one quantum and stops early once `deadline` has passed, so a slice stays short
+   * even when references suddenly get dearer (a reclaim storm) than the budget assumed.
+   * Returns the references taken (a multiple of the quantum unless it reached the end).
+   */
+  private advance(n: number, deadline = Infinity): number {
+    const start = this.cmp.refIndex;
+    const end = start + n;
     const h = this.opts.history;
+    const q = this.opts.quantum;
     while (this.cmp.refIndex < end) {
       const due = h.nextDue(this.cmp.refIndex);
-      this.cmp.seek(Math.min(end, due));
+      this.cmp.seek(Math.min(end, due, this.cmp.refIndex + q));
       if (this.cmp.refIndex === due) this.record();
+      if (this.now() > deadline) break;
     }
     this.visited = Math.max(this.visited, this.cmp.refIndex);
+    return this.cmp.refIndex - start;
   }
 
   private advanceToReclaim(t0: number): boolean {

@@ -30,7 +30,7 @@ describe('a large run playing', () => {
     const moved = run.cmp.refIndex;
     expect(moved).toBeGreaterThan(500_000);
     // Slices of ~10 ms plus a publish of a million pages and an occasional checkpoint
-    // clone inside sim-core (worst case measured ~130 ms here); generous for a loaded machine.
+    // clone inside sim-core (worst case measured ~55 ms here); generous for a loaded machine.
     expect(Math.max(...latencies)).toBeLessThan(400);
 
     const from = v.items.length;
