@@ -6,6 +6,7 @@ export interface ViewerSocket {
   readonly readyState: number;
   readonly bufferedAmount: number;
   send(data: string | Uint8Array): void;
+  close(code?: number, reason?: string): void;
 }
 
 const OPEN = 1;

@@ -182,6 +182,19 @@ describe('the stream of a comparison', () => {
   });
 });
 
+describe('a deleted run', () => {
+  it('tells its viewers and closes their sockets', async () => {
+    const { id, token } = await createRun(app, { preset: 'classic', policy: 'always-old' });
+    const v = await TestViewer.open(`${wsBase}/api/runs/${id}/stream`);
+    await v.json('welcome');
+    const res = await app.inject({ method: 'DELETE', url: `/api/runs/${id}`, headers: { authorization: `Bearer ${token}` } });
+    expect(res.statusCode).toBe(204);
+    expect(await v.json('error')).toMatchObject({ code: 'not_found', message: 'this run was deleted' });
+    await until(() => v.closed !== null, 5000, 'close');
+    expect(v.closed?.code).toBe(4404);
+  });
+});
+
 describe('the token rule', () => {
   it('refuses driving messages from a viewer without the token, and the socket carries on', async () => {
     const { id, token } = await createRun(app, { preset: 'classic', policy: 'always-old' });

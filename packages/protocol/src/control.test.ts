@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseClientMessage } from './control.ts';
 import { ProtocolError } from './version.ts';
@@ -36,5 +37,23 @@ describe('viewer messages', () => {
     expect(codeOf('{"type":"speed"}')).toMatch(/speed\.value: required/);
     expect(codeOf('{"type":"play","sped":1}')).toMatch(/play: unknown field "sped"/);
     expect(codeOf('{"type":"auth","token":""}')).toMatch(/auth\.token/);
+  });
+});
+
+describe('any text at all', () => {
+  it('is either a valid message or a ProtocolError, never another exception', () => {
+    const objects = fc.dictionary(fc.constantFrom('type', 'id', 'refs', 'seconds', 'until', 'time', 'refIndex', 'name', 'value', 'token', 'speed'), fc.jsonValue());
+    const typed = fc.tuple(fc.constantFrom('auth', 'play', 'pause', 'step', 'speed', 'reset', 'seek', 'knob', 'fork', 'keyframe', 'x'), objects).map(([type, o]) => ({ ...o, type }));
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.jsonValue().map((v) => JSON.stringify(v)), typed.map((v) => JSON.stringify(v))), (text) => {
+        try {
+          const m = parseClientMessage(text);
+          expect(typeof m.type).toBe('string');
+        } catch (e) {
+          expect(e).toBeInstanceOf(ProtocolError);
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

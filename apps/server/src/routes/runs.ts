@@ -215,7 +215,10 @@ export async function runsPlugin(app: FastifyInstance, { registry, config }: Run
     async (req, reply) => {
       const run = registry.require(req.params.id);
       requireToken(req, run);
-      for (const v of run.hub.viewers) run.hub.sendJson(v, { type: 'error', code: 'not_found', message: 'this run was deleted' });
+      for (const v of run.hub.viewers) {
+        run.hub.sendJson(v, { type: 'error', code: 'not_found', message: 'this run was deleted' });
+        v.socket.close(4404, 'run deleted');
+      }
       registry.delete(run.id);
       req.log.info({ run: run.id }, 'run deleted');
       return reply.code(204).send();
