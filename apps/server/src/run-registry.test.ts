@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { TestViewer, createRun, listeningApp, until } from './test-support.ts';
+
+describe('idle runs', () => {
+  it('expire on their own once nobody watches or asks, while a watched run stays', async () => {
+    const { app, ws } = await listeningApp({ idleRunMs: 1000 });
+    const idle = await createRun(app, { preset: 'idle', policy: 'always-old' });
+    const watched = await createRun(app, { preset: 'idle', policy: 'always-old' });
+    const v = await TestViewer.open(`${ws}/api/runs/${watched.id}/stream`);
+    await v.json('welcome');
+    await until(() => !app.registry.get(idle.id), 5000, 'the idle run to expire');
+    expect(app.registry.get(watched.id)).toBeDefined();
+    expect((await app.inject(`/api/runs/${idle.id}`)).statusCode).toBe(404);
+    v.close();
+    await until(() => !app.registry.get(watched.id), 5000, 'the run left alone to expire');
+    await app.close();
+  });
+});
