@@ -1,3 +1,5 @@
+import { fileURLToPath } from 'node:url';
+
 /**
  * Everything the server bounds, with the defaults it runs on and the environment variable that
  * changes each (docs/protocol.md lists them). `loadConfig(env)` refuses a value that is not a
@@ -62,7 +64,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   maxTraceRefs: 100_000_000,
   maxTraceSlices: 100_000,
   bodyLimit: 256 * 1024,
-  webDist: new URL('../../web/dist', import.meta.url).pathname,
+  webDist: fileURLToPath(new URL('../../web/dist', import.meta.url)),
   logLevel: 'info',
 };
 
