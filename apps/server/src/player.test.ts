@@ -51,4 +51,24 @@ describe('the player', () => {
     straight.step(40_000);
     expect(cmp.sims[0].counterRecord()).toEqual(straight.sims[0].counterRecord());
   });
+
+  it('after a knob change in the past, never restores a checkpoint of the forgotten future', async () => {
+    // classic: a checkpoint every 5 simulated s (500,000 references).
+    const cmp = new Comparison(getPreset('classic'), ['always-old'], 1);
+    const history = new CounterHistory(1, cmp.sims[0].counters.length, 10_000, 1000);
+    const player = new Player(cmp, { onAdvance: () => {}, onState: () => {} }, { sliceMs: 5, quantum: 1000, history });
+    player.stepRefs(1_200_000); // checkpoints at 5 s and 10 s, under the old (empty) knob log
+    await settle(player);
+    player.seek(200_000);
+    player.setKnob((c) => c.setKnob('limitMiB', 64));
+    player.seek(1_100_000);
+    await settle(player);
+    player.seek(700_000); // a backward seek: the 5 s checkpoint of the old future must not come back
+    const straight = new Comparison(getPreset('classic'), ['always-old'], 1);
+    straight.step(200_000);
+    straight.setKnob('limitMiB', 64);
+    straight.step(500_000);
+    expect(player.cmp.refIndex).toBe(700_000);
+    expect(player.cmp.sims[0].counterRecord()).toEqual(straight.sims[0].counterRecord());
+  });
 });
