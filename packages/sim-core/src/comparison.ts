@@ -96,8 +96,8 @@ export class Comparison {
     return Math.max(1, Math.round((ms / 1000) * this.scenario.rate));
   }
 
-  setEventMode(mode: EventMode): void {
-    for (const s of this.sims) s.events.setMode(mode);
+  setEventMode(mode: EventMode, opts: Parameters<Simulation['events']['setMode']>[1] = {}): void {
+    for (const s of this.sims) s.events.setMode(mode, opts);
   }
 
   /**
@@ -170,7 +170,9 @@ export class Comparison {
 
   /** Turn a knob now, on every run, and record it. Recording after a backward seek forgets the old future. */
   setKnob(knob: KnobName, value: number): void {
+    // The future that was recorded is no longer this run's: forget its knobs and checkpoints.
     this.knobLog = this.knobLog.filter((k) => k.at < this.refIndex);
+    this.checkpoints = this.checkpoints.filter((c) => c.refIndex <= this.refIndex);
     this.knobLog.push({ at: this.refIndex, knob, value });
     this.applyKnob(knob, value);
   }
@@ -275,6 +277,7 @@ export class Comparison {
       buf: new Uint32Array(CHUNK),
       knobLog: this.knobLog.filter((k) => k.at <= this.refIndex),
       checkpoints: [],
+      listeners: [],
     });
     c.checkpoints = [
       ...this.checkpoints

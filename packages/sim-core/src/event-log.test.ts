@@ -37,6 +37,16 @@ describe('EventLog', () => {
     expect(firstHalf).toBeLessThan(600);
   });
 
+  it('records only the kinds asked for', () => {
+    const log = new EventLog('all', { now: 0 });
+    log.setMode('all', { kinds: [EV.RECLAIM] });
+    log.emit(EV.REF, 1, 0);
+    log.emit(EV.RECLAIM, 0, 1);
+    const b = log.drain();
+    expect(Array.from(b.kind)).toEqual([EV.RECLAIM]);
+    expect(b.dropped).toBe(0);
+  });
+
   it('costs nothing when off', () => {
     const log = new EventLog('off', { now: 0 });
     expect(log.on).toBe(false);

@@ -30,10 +30,13 @@ export class EventLog implements EventSink {
   private seen = 0;
   private readonly rng = new Prng(0x5eed);
 
+  /** Bit k set: events of kind k are recorded (all kinds by default). */
+  kinds = 0xffffffff;
+
   constructor(
     private mode: EventMode,
     private readonly clock: { now: number },
-    private readonly capacity = mode === 'sampled' ? 4096 : 1 << 20,
+    private capacity = mode === 'sampled' ? 4096 : 1 << 20,
   ) {
     this.on = mode !== 'off';
     const initial = Math.min(this.capacity, 4096);
@@ -47,12 +50,19 @@ export class EventLog implements EventSink {
     return this.mode;
   }
 
-  setMode(mode: EventMode): void {
+  /**
+   * Change mode, and optionally the window's capacity and which kinds are recorded (e.g. only
+   * reclaim passes for a trace export). Takes effect from the next event.
+   */
+  setMode(mode: EventMode, opts: { capacity?: number; kinds?: readonly EventKind[] } = {}): void {
     this.mode = mode;
     this.on = mode !== 'off';
+    if (opts.capacity !== undefined) this.capacity = Math.max(1, Math.floor(opts.capacity));
+    if (opts.kinds) this.kinds = opts.kinds.reduce<number>((m, k) => m | (1 << k), 0);
   }
 
   emit(kind: EventKind, gfn: number, arg: number): void {
+    if (!((this.kinds >>> kind) & 1)) return;
     this.seen++;
     let slot = this.n;
     if (slot >= this.capacity) {

@@ -143,6 +143,19 @@ describe('checkpoints, seek and fork', () => {
     expect(vec(again.sims[0])).toEqual(vec(direct.sims[0]));
   });
 
+  it('a knob turned after seeking back replaces the recorded future, checkpoints included', () => {
+    const a = new Comparison(s, ['always-old'], 2, opts);
+    a.step(30_000);
+    a.seek(6_000);
+    a.setKnob('limitMiB', 4);
+    a.seek(28_000); // must not restore a checkpoint of the old future
+    const direct = new Comparison(s, ['always-old'], 2, opts);
+    direct.step(6_000);
+    direct.setKnob('limitMiB', 4);
+    direct.step(22_000);
+    expect(vec(a.sims[0])).toEqual(vec(direct.sims[0]));
+  });
+
   it('a fork continues exactly like the original, independently', () => {
     const a = new Comparison(s, ['unmap-emulation'], 9, opts);
     a.step(15_000);
@@ -154,6 +167,11 @@ describe('checkpoints, seek and fork', () => {
     f.step(5_000);
     expect(a.sims[0].host.limit).toBe(2048);
     expect(f.sims[0].host.limit).toBe(1024);
+    let delivered = 0;
+    a.subscribe(() => delivered++);
+    const g = a.fork();
+    g.step(100);
+    expect(delivered).toBe(0); // a fork does not deliver to the original's subscribers
   });
 
   it('lowering the cgroup limit reclaims down to it at once', () => {

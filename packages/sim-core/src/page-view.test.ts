@@ -31,6 +31,18 @@ describe('pageView', () => {
     expect(v.some((b) => (b & PV_ACTIVE) !== 0)).toBe(true);
   });
 
+  it('does not depend on the event mode', () => {
+    const a = new Comparison(getPreset('classic'), ['unmap-emulation'], 1);
+    const b = new Comparison(getPreset('classic'), ['unmap-emulation'], 1, { eventMode: 'all' });
+    a.runFor(2);
+    b.runFor(2);
+    const va = new Uint8Array(a.sims[0].guestPages);
+    const vb = new Uint8Array(b.sims[0].guestPages);
+    pageView(a.sims[0], va);
+    pageView(b.sims[0], vb);
+    expect(va.every((v, i) => v === vb[i])).toBe(true);
+  });
+
   it('marks THP-backed pages and 2M mappings; an untouched guest is all zero', () => {
     const s = parseScenario({
       name: 'p',

@@ -163,6 +163,8 @@ export class Simulation {
     }
     this.counters[C.sim_guest_refs] += n - idle;
     this.counters[C.sim_guest_refs_2m] += via2m;
+    // The clock the host reads (hot window, page view) stands at the last reference consumed.
+    if (n > 0) this.host.now = base + n - 1;
   }
 
   /** The same loop, emitting a REF event per reference (a viewer is stepping). */
