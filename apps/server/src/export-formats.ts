@@ -8,7 +8,9 @@ export function historyCsv(run: LiveRun): string {
   const lines = [['time_s', 'ref_index', 'policy', ...ALL_COUNTERS.names].join(',')];
   for (let i = 0; i < h.length; i++) {
     const ref = h.refAt(i);
-    run.spec.policies.forEach((p, r) => lines.push([ref / rate, ref, p, ...h.valuesAt(i, r)].join(',')));
+    run.spec.policies.forEach((p, r) =>
+      lines.push([ref / rate, ref, p, ...h.valuesAt(i, r)].join(',')),
+    );
   }
   return lines.join('\n') + '\n';
 }
@@ -32,7 +34,11 @@ export function historyJson(run: LiveRun): HistoryJson {
   const samples = [];
   for (let i = 0; i < h.length; i++) {
     const ref = h.refAt(i);
-    samples.push({ refIndex: ref, time: ref / rate, values: run.spec.policies.map((_, r) => Array.from(h.valuesAt(i, r))) });
+    samples.push({
+      refIndex: ref,
+      time: ref / rate,
+      values: run.spec.policies.map((_, r) => Array.from(h.valuesAt(i, r))),
+    });
   }
   return {
     runId: run.id,
@@ -107,22 +113,52 @@ export async function perfettoTrace(
   const events: TraceEvent[] = [];
   policies.forEach((p, r) => {
     events.push({ name: 'process_name', ph: 'M', pid: r + 1, args: { name: p } });
-    events.push({ name: 'thread_name', ph: 'M', pid: r + 1, tid: 1, args: { name: 'memcg reclaim' } });
+    events.push({
+      name: 'thread_name',
+      ph: 'M',
+      pid: r + 1,
+      tid: 1,
+      args: { name: 'memcg reclaim' },
+    });
   });
 
   const h = run.history;
-  const idx = opts.counters.map((c) => ALL_COUNTERS.names.indexOf(c as (typeof ALL_COUNTERS.names)[number]));
+  const idx = opts.counters.map((c) =>
+    ALL_COUNTERS.names.indexOf(c as (typeof ALL_COUNTERS.names)[number]),
+  );
   for (let i = 0; i < h.length && h.refAt(i) <= end; i++) {
     policies.forEach((_, r) => {
       const v = h.valuesAt(i, r);
-      idx.forEach((ci, j) => events.push({ name: opts.counters[j], ph: 'C', ts: us(h.refAt(i)), pid: r + 1, args: { value: v[ci] } }));
+      idx.forEach((ci, j) =>
+        events.push({
+          name: opts.counters[j],
+          ph: 'C',
+          ts: us(h.refAt(i)),
+          pid: r + 1,
+          args: { value: v[ci] },
+        }),
+      );
     });
   }
-  for (const k of knobLog) policies.forEach((_, r) => events.push({ name: `${k.knob}=${k.value}`, ph: 'i', s: 'p', ts: us(k.at), pid: r + 1, tid: 1 }));
+  for (const k of knobLog)
+    policies.forEach((_, r) =>
+      events.push({
+        name: `${k.knob}=${k.value}`,
+        ph: 'i',
+        s: 'p',
+        ts: us(k.at),
+        pid: r + 1,
+        tid: 1,
+      }),
+    );
 
-  const replay = new Comparison(scenario, policies, seed, { eventMode: 'all', maxCheckpointBytes: 1 });
+  const replay = new Comparison(scenario, policies, seed, {
+    eventMode: 'all',
+    maxCheckpointBytes: 1,
+  });
   replay.knobLog = knobLog;
   replay.reset();
+  replay.setEventMode('all', { kinds: [EV.RECLAIM] });
   const open: (number | null)[] = policies.map(() => null);
   let slices = 0;
   let truncated = false;
@@ -137,7 +173,14 @@ export async function perfettoTrace(
           if (b.arg[i] === 1) open[r] = b.at[i];
           else if (open[r] !== null) {
             const start = open[r] as number;
-            events.push({ name: 'try_to_free_mem_cgroup_pages', ph: 'X', ts: us(start), dur: Math.max(us(b.at[i]) - us(start), 0.001), pid: r + 1, tid: 1 });
+            events.push({
+              name: 'try_to_free_mem_cgroup_pages',
+              ph: 'X',
+              ts: us(start),
+              dur: Math.max(us(b.at[i]) - us(start), 0.001),
+              pid: r + 1,
+              tid: 1,
+            });
             open[r] = null;
             if (++slices >= opts.maxSlices) truncated = true;
           }
@@ -155,7 +198,11 @@ export async function perfettoTrace(
       seed,
       policies: policies.join(','),
       refIndex: end,
-      note: truncated ? `stopped after ${opts.maxSlices} reclaim slices` : end < run.cmp.refIndex ? `replayed only the first ${end} references` : 'complete',
+      note: truncated
+        ? `stopped after ${opts.maxSlices} reclaim slices`
+        : end < run.cmp.refIndex
+          ? `replayed only the first ${end} references`
+          : 'complete',
     },
   };
 }

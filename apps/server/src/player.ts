@@ -117,12 +117,8 @@ export class Player {
     this.hooks.onState();
   }
 
-  /**
-   * A knob change forgets the recorded future. Checkpoints past this point were taken under the
-   * old future, so the comparison is swapped for a fork of itself, which keeps only earlier ones.
-   */
+  /** A knob change forgets the recorded future (Comparison.setKnob drops its knobs and checkpoints). */
   setKnob(apply: (cmp: Comparison) => void): void {
-    if (this.visited > this.cmp.refIndex) this.cmp = this.cmp.fork();
     apply(this.cmp);
     this.visited = this.cmp.refIndex;
     this.opts.history.truncateAfter(this.cmp.refIndex);
@@ -174,14 +170,18 @@ export class Player {
     } else if (this.playing) {
       const q = this.opts.quantum;
       // Credit is capped: a machine that cannot keep up plays slower, it does not bank a backlog.
-      this.credit = Math.min(this.credit + (this.speed * this.cmp.rate * (t0 - this.lastTick)) / 1000, 2 * Math.max(budget, q));
+      this.credit = Math.min(
+        this.credit + (this.speed * this.cmp.rate * (t0 - this.lastTick)) / 1000,
+        2 * Math.max(budget, q),
+      );
       this.lastTick = t0;
       const n = Math.floor(Math.min(this.credit, Math.max(budget, q)) / q) * q;
       if (n > 0) this.credit -= this.advance(n, t0 + this.opts.sliceMs);
     }
     const moved = this.cmp.refIndex - start;
     const dt = this.now() - t0;
-    if (moved > 0 && !this.reclaimFrom) this.refsPerMs = 0.7 * this.refsPerMs + 0.3 * (moved / Math.max(dt, 0.05));
+    if (moved > 0 && !this.reclaimFrom)
+      this.refsPerMs = 0.7 * this.refsPerMs + 0.3 * (moved / Math.max(dt, 0.05));
     if (finished) {
       this.goal = null;
       this.reclaimFrom = null;

@@ -255,8 +255,9 @@ export class Comparison {
   }
 
   private restore(cp: Checkpoint): void {
-    const mode = this.sims[0].events.eventMode;
-    this.sims = cp.sims.map((s) => s.clone(mode));
+    const log = this.sims[0].events;
+    this.sims = cp.sims.map((s) => s.clone(log.eventMode));
+    for (const s of this.sims) s.events.configureLike(log);
     this.source = cp.source.clone();
     this.refIndex = cp.refIndex;
     this.nextKhugepaged = cp.nextKhugepaged;

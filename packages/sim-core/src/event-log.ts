@@ -61,6 +61,14 @@ export class EventLog implements EventSink {
     if (opts.kinds) this.kinds = opts.kinds.reduce<number>((m, k) => m | (1 << k), 0);
   }
 
+  /** Take another log's mode, capacity and kind filter (a restored run keeps its viewers' settings). */
+  configureLike(other: EventLog): void {
+    this.mode = other.mode;
+    this.on = other.on;
+    this.capacity = other.capacity;
+    this.kinds = other.kinds;
+  }
+
   emit(kind: EventKind, gfn: number, arg: number): void {
     if (!((this.kinds >>> kind) & 1)) return;
     this.seen++;
