@@ -18,7 +18,9 @@ function expectSound(o: EntryOutcome): void {
   expect(o.result.figures.length).toBeGreaterThan(0);
   for (const f of o.result.figures) {
     expect(Number.isFinite(f.value), f.name).toBe(true);
-    expect(f.value, f.name).toBeGreaterThan(0);
+    // A heap delta across building a tiny guest is within the noise of other allocations and
+    // collections (it can come out negative); only its being a number is the harness's business.
+    if (!f.name.includes('heap per page, measured')) expect(f.value, f.name).toBeGreaterThan(0);
     expect(f.unit).not.toBe('');
   }
   for (const r of o.result.ratios) {
