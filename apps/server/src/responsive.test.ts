@@ -20,18 +20,16 @@ describe('a large run playing', () => {
     const run = app.registry.get(id)!;
     await until(() => run.cmp.refIndex > 500_000, 20_000, 'the run to get going');
 
-    const latencies: number[] = [];
+    // Requests are answered between slices of the run, not after it: the run moves on between
+    // consecutive answers. (How promptly is for the benchmarks; tests assert no timings.)
+    const seen: number[] = [];
     for (let i = 0; i < 20; i++) {
-      const t0 = performance.now();
       const res = await fetch(`${base}/healthz`);
       expect(res.status).toBe(200);
-      latencies.push(performance.now() - t0);
+      seen.push(run.cmp.refIndex);
     }
-    const moved = run.cmp.refIndex;
-    expect(moved).toBeGreaterThan(500_000);
-    // Slices of ~10 ms plus a publish of a million pages and an occasional checkpoint
-    // clone inside sim-core (worst case measured ~55 ms here); generous for a loaded machine.
-    expect(Math.max(...latencies)).toBeLessThan(400);
+    expect(new Set(seen).size).toBeGreaterThan(10);
+    expect(seen[seen.length - 1]).toBeGreaterThan(seen[0]);
 
     const from = v.items.length;
     v.send({ type: 'pause' });

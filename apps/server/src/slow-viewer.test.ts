@@ -33,9 +33,7 @@ describe('a viewer that reads nothing while the run plays', () => {
     let maxBuffered = 0;
     const probe = setInterval(() => (maxBuffered = Math.max(maxBuffered, serverSide.socket.bufferedAmount)), 5);
     driver.send({ type: 'play', speed: 1000 });
-    const t0 = Date.now();
     await until(() => serverSide.skipped > 2, 30_000, 'the hub to skip the slow viewer');
-    const wall = (Date.now() - t0) / 1000;
     await until(() => run.cmp.refIndex > 0, 1000);
     const fromPause = driver.items.length;
     driver.send({ type: 'pause', id: 1 });
@@ -50,7 +48,6 @@ describe('a viewer that reads nothing while the run plays', () => {
     expect(serverSide.skipped).toBeGreaterThan(2);
     // The run went on at its own pace meanwhile: the driver saw it move.
     expect(ref).toBeGreaterThan(0);
-    expect(wall).toBeLessThan(30);
 
     // It reads again: it catches up at a keyframe of the present.
     (slow.socket as unknown as { _socket: Socket })._socket.resume();
