@@ -60,8 +60,10 @@ export class Comparison {
   private nextKhugepaged: number;
   private readonly buf = new Uint32Array(CHUNK);
   private checkpoints: Checkpoint[] = [];
-  /** Every knob change, in order; replayed when seeking so a seek reproduces the run. */
-  knobLog: KnobChange[] = [];
+  /** Every knob change, in order of reference; replayed whenever the run passes its reference. */
+  private knobs: KnobChange[] = [];
+  /** knobs[0..knobCursor) are applied in the current state. */
+  private knobCursor = 0;
   private readonly checkpointEvery: number;
   private readonly maxCheckpointBytes: number;
   private listeners: EventListener[] = [];
@@ -80,6 +82,16 @@ export class Comparison {
       opts.checkpointEveryRefs ?? Math.max(CHUNK, Math.round(5 * scenario.rate));
     this.maxCheckpointBytes = opts.maxCheckpointBytes ?? 256 * 1024 * 1024;
     this.checkpoint();
+  }
+
+  /** The recorded knob changes. Assigning a log (a shared URL's) takes effect from the next reset or seek. */
+  get knobLog(): readonly KnobChange[] {
+    return this.knobs;
+  }
+
+  set knobLog(log: readonly KnobChange[]) {
+    this.knobs = [...log].sort((a, b) => a.at - b.at);
+    this.knobCursor = this.knobs.filter((k) => k.at < this.refIndex).length;
   }
 
   get rate(): number {
@@ -129,7 +141,10 @@ export class Comparison {
   private advance(n: number): void {
     const end = this.refIndex + Math.max(0, Math.floor(n));
     while (this.refIndex < end) {
+      this.applyDueKnobs();
       let k = Math.min(CHUNK, end - this.refIndex, this.nextKhugepaged - this.refIndex);
+      if (this.knobCursor < this.knobs.length)
+        k = Math.min(k, this.knobs[this.knobCursor].at - this.refIndex);
       const nextCp = this.lastCheckpoint().refIndex + this.checkpointEvery;
       k = Math.min(k, nextCp - this.refIndex);
       if (k > 0) {
@@ -170,11 +185,21 @@ export class Comparison {
 
   /** Turn a knob now, on every run, and record it. Recording after a backward seek forgets the old future. */
   setKnob(knob: KnobName, value: number): void {
-    // The future that was recorded is no longer this run's: forget its knobs and checkpoints.
-    this.knobLog = this.knobLog.filter((k) => k.at < this.refIndex);
+    // The future that was recorded is no longer this run's: forget its knobs and checkpoints
+    // (knobs already applied at this very reference stay).
+    this.knobs = this.knobs.slice(0, this.knobCursor);
     this.checkpoints = this.checkpoints.filter((c) => c.refIndex <= this.refIndex);
-    this.knobLog.push({ at: this.refIndex, knob, value });
+    this.knobs.push({ at: this.refIndex, knob, value });
+    this.knobCursor = this.knobs.length;
     this.applyKnob(knob, value);
+  }
+
+  /** Apply the recorded knob changes due at the current reference. */
+  private applyDueKnobs(): void {
+    while (this.knobCursor < this.knobs.length && this.knobs[this.knobCursor].at <= this.refIndex) {
+      const k = this.knobs[this.knobCursor++];
+      this.applyKnob(k.knob, k.value);
+    }
   }
 
   private applyKnob(knob: KnobName, value: number): void {
@@ -239,19 +264,16 @@ export class Comparison {
       for (const c of this.checkpoints) if (c.refIndex <= target) cp = c;
       if (cp.refIndex > this.refIndex || target < this.refIndex) this.restore(cp);
     }
-    for (const k of this.knobLog) {
-      if (k.at < this.refIndex || k.at >= target) continue;
-      this.step(k.at - this.refIndex);
-      this.applyKnob(k.knob, k.value);
-    }
-    this.step(target - this.refIndex);
+    this.advance(target - this.refIndex);
+    this.applyDueKnobs();
+    this.deliver(0);
   }
 
-  /** Back to the start; the knob history is kept for a replay unless cleared. */
+  /** Back to the start; the knob history is kept (and replayed as the run passes it) unless cleared. */
   reset(clearKnobs = false): void {
-    if (clearKnobs) this.knobLog = [];
+    if (clearKnobs) this.knobs = [];
     this.restore(this.checkpoints[0]);
-    for (const k of this.knobLog) if (k.at === 0) this.applyKnob(k.knob, k.value);
+    this.applyDueKnobs();
   }
 
   private restore(cp: Checkpoint): void {
@@ -261,6 +283,8 @@ export class Comparison {
     this.source = cp.source.clone();
     this.refIndex = cp.refIndex;
     this.nextKhugepaged = cp.nextKhugepaged;
+    // A checkpoint at R is taken before any knob recorded at R is applied.
+    this.knobCursor = this.knobs.filter((k) => k.at < cp.refIndex).length;
   }
 
   /** An independent copy at the current reference (a student forks the teacher's run). */
@@ -276,7 +300,7 @@ export class Comparison {
       sims: keep.map((i) => this.sims[i].clone()),
       source: this.source.clone(),
       buf: new Uint32Array(CHUNK),
-      knobLog: this.knobLog.filter((k) => k.at <= this.refIndex),
+      knobs: this.knobs.slice(0, this.knobCursor),
       checkpoints: [],
       listeners: [],
     });

@@ -156,6 +156,27 @@ describe('checkpoints, seek and fork', () => {
     expect(vec(a.sims[0])).toEqual(vec(direct.sims[0]));
   });
 
+  it('after a reset, playing on replays the recorded knob changes at their references', () => {
+    const a = new Comparison(s, ['ept-ad-bits'], 4, opts);
+    a.step(7_000);
+    a.setKnob('limitMiB', 5);
+    a.step(6_000);
+    a.setKnob('thp', 0);
+    a.step(4_000);
+    const direct = vec(a.sims[0]);
+    a.reset();
+    expect(a.sims[0].host.limit).toBe(2048);
+    a.step(17_000);
+    expect(vec(a.sims[0])).toEqual(direct);
+    expect(a.sims[0].host.cfg.thp).toBe(false);
+    // a shared URL: the same log given to a fresh comparison
+    const b = new Comparison(s, ['ept-ad-bits'], 4, opts);
+    b.knobLog = a.knobLog;
+    b.reset();
+    b.step(17_000);
+    expect(vec(b.sims[0])).toEqual(direct);
+  });
+
   it('a fork continues exactly like the original, independently', () => {
     const a = new Comparison(s, ['unmap-emulation'], 9, opts);
     a.step(15_000);

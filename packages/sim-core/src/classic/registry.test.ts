@@ -57,7 +57,9 @@ describe('runClassic', () => {
       x = (x * 1103515245 + 12345) >>> 0;
       refs[i] = (x >>> 8) % 5000;
     }
-    const faults = Object.fromEntries(CLASSIC_POLICY_NAMES.map((p) => [p, runClassic(p, refs, 1000)]));
+    const faults = Object.fromEntries(
+      CLASSIC_POLICY_NAMES.map((p) => [p, runClassic(p, refs, 1000)]),
+    );
     for (const r of Object.values(faults)) {
       expect(r.faults + r.hits).toBe(1_000_000);
       expect(r.faults).toBeGreaterThanOrEqual(r.distinctPages);
