@@ -1,4 +1,10 @@
-import { EVENT_NAMES, pageView, summarize, type Comparison, type EventBatch } from '@agelab/sim-core';
+import {
+  EVENT_NAMES,
+  pageView,
+  summarize,
+  type Comparison,
+  type EventBatch,
+} from '@agelab/sim-core';
 import { FRAME, encodeFrame, stampSeq, type Role, type ServerMessage } from '@agelab/protocol';
 
 /** The part of a ws WebSocket the hub uses (so tests can count what it sends). */
@@ -50,7 +56,10 @@ export class StreamHub {
   private prev: Uint8Array[] = [];
   private cur: Uint8Array[] = [];
   private lastPublish = -Infinity;
-  private publishCost = 0;
+  /** Wall time the last publish spent building frames (page views, deltas, counters, events). */
+  private buildCost = 0;
+  /** Wall time the last publish spent handing frames to the viewers' sockets. */
+  private sendCost = 0;
   private lastState: ServerMessage | null = null;
   /** Keyframes of the latest publish, built once for however many viewers need one. */
   private keyframes: Uint8Array[] | null = null;
@@ -129,7 +138,13 @@ export class StreamHub {
   publish(force = false): void {
     if (this.viewers.size === 0) return;
     const t0 = performance.now();
-    const minGap = Math.max(this.opts.minPublishIntervalMs ?? 33, 10 * this.publishCost);
+    // Building frames competes with the simulation: at most a tenth of the time. Sending grows
+    // with the class; it may take up to half, so many viewers still get several frames a second.
+    const minGap = Math.max(
+      this.opts.minPublishIntervalMs ?? 33,
+      10 * this.buildCost,
+      2 * this.sendCost,
+    );
     if (!force && t0 - this.lastPublish < minGap) return;
     this.lastPublish = t0;
     const cmp = this.getCmp();
@@ -140,7 +155,11 @@ export class StreamHub {
       if (this.cur[r]?.length !== n) this.cur[r] = new Uint8Array(n);
       pageView(sim, this.cur[r]);
       const prev = this.prev[r];
-      deltas.push(prev && prev.length === n ? encodeDelta(prev, this.cur[r], r, refIndex) : this.keyframeOf(this.cur[r], r, refIndex));
+      deltas.push(
+        prev && prev.length === n
+          ? encodeDelta(prev, this.cur[r], r, refIndex)
+          : this.keyframeOf(this.cur[r], r, refIndex),
+      );
     });
     [this.prev, this.cur] = [this.cur, this.prev];
     this.publishedRef = refIndex;
@@ -148,8 +167,12 @@ export class StreamHub {
     // While playing fast the events are sampled (counters stay exact); while stepping, all of them
     // go out, in as many frames as it takes.
     const sample = this.opts.sampleEvents();
-    const events = cmp.sims.flatMap((sim, r) => encodeEvents(sim.events.drain(), r, refIndex, this.opts.maxEventsPerFrame, sample));
+    const events = cmp.sims.flatMap((sim, r) =>
+      encodeEvents(sim.events.drain(), r, refIndex, this.opts.maxEventsPerFrame, sample),
+    );
     this.keyframes = null;
+    const t1 = performance.now();
+    this.buildCost = t1 - t0;
     for (const v of this.viewers) {
       if (v.socket.bufferedAmount > this.opts.maxBufferedBytes) {
         v.needsKeyframe = true;
@@ -159,11 +182,16 @@ export class StreamHub {
       }
       this.deliver(v, deltas, counters, events);
     }
-    this.publishCost = performance.now() - t0;
+    this.sendCost = performance.now() - t1;
   }
 
   /** Send one publish to one viewer: page frames (keyframes if it needs them), counters, events. */
-  private deliver(v: Viewer, pages: Uint8Array[] | null, counters: Uint8Array[], events: Uint8Array[] = []): void {
+  private deliver(
+    v: Viewer,
+    pages: Uint8Array[] | null,
+    counters: Uint8Array[],
+    events: Uint8Array[] = [],
+  ): void {
     if (v.socket.readyState !== OPEN) return;
     if (v.needsState && this.lastState) this.sendJson(v, this.lastState);
     v.needsState = false;
@@ -204,11 +232,17 @@ export class StreamHub {
 }
 
 /** Changed pages between two views, or a keyframe when that is smaller (5 bytes a change vs 1 a page). */
-function encodeDelta(prev: Uint8Array, cur: Uint8Array, runIndex: number, refIndex: number): Uint8Array {
+function encodeDelta(
+  prev: Uint8Array,
+  cur: Uint8Array,
+  runIndex: number,
+  refIndex: number,
+): Uint8Array {
   const n = cur.length;
   let changed = 0;
   for (let g = 0; g < n; g++) if (prev[g] !== cur[g]) changed++;
-  if (changed * 5 >= n) return encodeFrame({ type: FRAME.KEYFRAME, runIndex, refIndex, pages: cur });
+  if (changed * 5 >= n)
+    return encodeFrame({ type: FRAME.KEYFRAME, runIndex, refIndex, pages: cur });
   const index = new Uint32Array(changed);
   const value = new Uint8Array(changed);
   for (let g = 0, k = 0; g < n; g++) {
@@ -227,7 +261,13 @@ const STEP_FRAMES = 10;
  * through the batch when it is larger. Stepping: every record, over up to STEP_FRAMES frames;
  * only a step so long that it exceeds that is sampled, so one publish stays bounded.
  */
-function encodeEvents(b: EventBatch, runIndex: number, refIndex: number, max: number, sample: boolean): Uint8Array[] {
+function encodeEvents(
+  b: EventBatch,
+  runIndex: number,
+  refIndex: number,
+  max: number,
+  sample: boolean,
+): Uint8Array[] {
   const frames: Uint8Array[] = [];
   const keep = Math.min(b.count, sample ? max : max * STEP_FRAMES);
   const pick = (i: number) => (keep === b.count ? i : Math.floor((i * b.count) / keep));
@@ -245,7 +285,9 @@ function encodeEvents(b: EventBatch, runIndex: number, refIndex: number, max: nu
       at[i] = b.at[j];
     }
     const dropped = start === 0 ? b.dropped + b.count - keep : 0;
-    frames.push(encodeFrame({ type: FRAME.EVENTS, runIndex, refIndex, kind, gfn, arg, at, dropped }));
+    frames.push(
+      encodeFrame({ type: FRAME.EVENTS, runIndex, refIndex, kind, gfn, arg, at, dropped }),
+    );
   }
   return frames;
 }
