@@ -124,8 +124,9 @@ async function measure(s: Session, guestMiB: number, quick: boolean, opts: Strea
       `frame the viewer holds, at the playing pace (it includes the time between publishes).`,
   };
   const notes = [
-    `Frames are few because the hub publishes at most every max(33 ms, 10 × the last publish's cost) while playing ` +
-      `(apps/server/src/hub.ts), and a publish of ${pages} pages costs the page view (${round(viewMs)} ms here), the diff ` +
+    `Frames are few because the hub publishes at most every max(33 ms, 10 × the time the last publish spent building frames, ` +
+      `2 × the time it spent sending them) while playing (apps/server/src/hub.ts), and building a publish of ${pages} pages ` +
+      `costs the page view (${round(viewMs)} ms here), the diff ` +
       `against the previous view, the counters and the events: ${round(pageFrames / secs)} publishes/s, ` +
       `${round(secs / pageFrames * 1000)} ms apart, with the server at ${round(lag.serverCpu * 100)}% of a core.`,
   ];

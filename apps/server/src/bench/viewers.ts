@@ -116,9 +116,9 @@ async function measure(
   const notes = [
     `From ${first.n} to ${last.n} viewers, frames per viewer went from ${round(first.fps)} to ${round(last.fps)} a second ` +
       `while the server used ${round(last.cpu * 100)}% of a core and skipped ${summary.reduce((a, x) => a + x.skipped, 0)} publishes ` +
-      `(latest-wins did not have to drop anything). The pace is set by the hub's throttle, not by a saturated CPU: it publishes ` +
-      `at most every 10 × the last publish's cost, and that cost includes sending every frame to every viewer (each frame ` +
-      `is copied per viewer to stamp its sequence number), so the interval grows with the number of viewers. ` +
+      `(latest-wins did not have to drop anything). The hub's throttle sets the pace: it publishes at most every ` +
+      `max(33 ms, 10 × the time the last publish spent building frames, 2 × the time it spent handing them to the sockets), ` +
+      `so sending to a large class may take up to half of the server's time and no more. ` +
       `Between ${first.n} and ${last.n} viewers the server's live heap + array buffers (after a GC) changed by ` +
       `${round((last.live - first.live) / MiB)} MiB (${round((last.live - first.live) / 1024 / Math.max(1, last.n - first.n))} KiB ` +
       `per added viewer) and its RSS by ${round((last.rss - first.rss) / MiB)} MiB (RSS keeps freed pages, so it is the noisier figure).`,
