@@ -123,6 +123,12 @@ export class Comparison {
     };
   }
 
+  /** After every public move: gauges current in the counter vectors, events delivered. */
+  private settle(): void {
+    for (const sim of this.sims) sim.host.syncGauges();
+    this.deliver(0);
+  }
+
   private deliver(threshold: number): void {
     if (this.listeners.length === 0) return;
     this.sims.forEach((sim, i) => {
@@ -135,7 +141,7 @@ export class Comparison {
   /** Advance every run by `n` references. */
   step(n: number): void {
     this.advance(n);
-    this.deliver(0);
+    this.settle();
   }
 
   private advance(n: number): void {
@@ -179,7 +185,7 @@ export class Comparison {
       this.advance(1);
       if (passes() !== before) break;
     }
-    this.deliver(0);
+    this.settle();
     return this.refIndex - start;
   }
 
@@ -192,6 +198,7 @@ export class Comparison {
     this.knobs.push({ at: this.refIndex, knob, value });
     this.knobCursor = this.knobs.length;
     this.applyKnob(knob, value);
+    this.settle();
   }
 
   /** Apply the recorded knob changes due at the current reference. */
@@ -266,7 +273,7 @@ export class Comparison {
     }
     this.advance(target - this.refIndex);
     this.applyDueKnobs();
-    this.deliver(0);
+    this.settle();
   }
 
   /** Back to the start; the knob history is kept (and replayed as the run passes it) unless cleared. */
@@ -274,6 +281,7 @@ export class Comparison {
     if (clearKnobs) this.knobs = [];
     this.restore(this.checkpoints[0]);
     this.applyDueKnobs();
+    this.settle();
   }
 
   private restore(cp: Checkpoint): void {

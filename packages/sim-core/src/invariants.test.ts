@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Comparison } from './comparison.ts';
+import { ALL_COUNTERS } from './counters.ts';
 import { POLICY_NAMES } from './scenario.ts';
 import { parseScenario, type ScenarioInput } from './scenario.ts';
 
@@ -193,6 +194,17 @@ describe('checkpoints, seek and fork', () => {
     const g = a.fork();
     g.step(100);
     expect(delivered).toBe(0); // a fork does not deliver to the original's subscribers
+  });
+
+  it('keeps the gauges of the raw counter vectors current after every move', () => {
+    const a = new Comparison(s, ['always-old'], 1, opts);
+    const usage = () => a.sims[0].counters[ALL_COUNTERS.index.usage_in_bytes];
+    a.step(9_000);
+    expect(usage()).toBe(a.sims[0].host.usage * 4096);
+    a.seek(3_000);
+    expect(usage()).toBe(a.sims[0].host.usage * 4096);
+    a.setKnob('limitMiB', 3);
+    expect(usage()).toBe(a.sims[0].host.usage * 4096);
   });
 
   it('lowering the cgroup limit reclaims down to it at once', () => {
