@@ -72,9 +72,10 @@ export const scenarioSchema = z.strictObject({
       .default({ count: 0, sizeMiB: 0 }),
   }),
   host: z.strictObject({
+    // down to 64 pages, so that a small trace (a textbook program) can be put under pressure
     memcgLimitMiB: z
       .number()
-      .min(1)
+      .min(0.25)
       .max(1 << 20),
     swapMiB: z
       .number()

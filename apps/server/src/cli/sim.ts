@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import {
+  CLASSIC_POLICY_NAMES,
   Comparison,
   POLICY_NAMES,
   ScenarioError,
@@ -21,7 +22,7 @@ export interface CliOutput {
 
 export const SIM_USAGE = `usage: npm run sim -- --scenario <preset|file.json> (--policy <name> | --compare a,b,c)
                       [--seconds N] [--seed S] [--json]
-       npm run sim -- replay --trace FILE --frames N --policy fifo|lru|opt|clock|linux [--json]
+       npm run sim -- replay --trace FILE --frames N --policy ${CLASSIC_POLICY_NAMES.join('|')} [--json]
 
   policies: ${POLICY_NAMES.join(', ')}
 `;
