@@ -1,6 +1,10 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyServerOptions,
+} from 'fastify';
 import { PROTOCOL_VERSION } from '@agelab/protocol';
 import { DEFAULT_CONFIG, type ServerConfig } from './config.ts';
 import { HttpError, type ErrorBody } from './errors.ts';
@@ -24,14 +28,19 @@ export interface BuildOptions {
 }
 
 /** The whole server: plugins composed, nothing listening yet (tests inject; main.ts listens). */
-export async function buildApp(config: ServerConfig = DEFAULT_CONFIG, opts: BuildOptions = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  config: ServerConfig = DEFAULT_CONFIG,
+  opts: BuildOptions = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger ?? { level: config.logLevel },
     bodyLimit: config.bodyLimit,
     // Unknown fields are refused, not silently dropped: a typo should be an error that names it.
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
   });
-  const registry = new RunRegistry(config, (run) => app.log.info({ run: run.id }, 'idle run expired'));
+  const registry = new RunRegistry(config, (run) =>
+    app.log.info({ run: run.id }, 'idle run expired'),
+  );
   app.decorate('registry', registry);
   app.decorate('config', config);
 
@@ -39,7 +48,14 @@ export async function buildApp(config: ServerConfig = DEFAULT_CONFIG, opts: Buil
     const status = err.statusCode ?? 500;
     const body: ErrorBody = {
       statusCode: status,
-      error: err instanceof HttpError ? err.code : 'validation' in err && err.validation ? 'bad_request' : status >= 500 ? 'internal' : (err.code ?? 'error'),
+      error:
+        err instanceof HttpError
+          ? err.code
+          : 'validation' in err && err.validation
+            ? 'bad_request'
+            : status >= 500
+              ? 'internal'
+              : (err.code ?? 'error'),
       message: err.message,
     };
     if (err instanceof HttpError && err.issues) body.issues = err.issues;
@@ -47,7 +63,13 @@ export async function buildApp(config: ServerConfig = DEFAULT_CONFIG, opts: Buil
     return reply.code(status).send(body);
   });
   app.setNotFoundHandler((req, reply) =>
-    reply.code(404).send({ statusCode: 404, error: 'not_found', message: `no route ${req.method} ${req.url}` } satisfies ErrorBody),
+    reply
+      .code(404)
+      .send({
+        statusCode: 404,
+        error: 'not_found',
+        message: `no route ${req.method} ${req.url}`,
+      } satisfies ErrorBody),
   );
 
   await app.register(fastifySwagger, {
@@ -55,13 +77,16 @@ export async function buildApp(config: ServerConfig = DEFAULT_CONFIG, opts: Buil
       info: {
         title: 'AgeLab',
         version: `protocol ${PROTOCOL_VERSION}`,
-        description: 'Runs and comparisons of KVM EPT guest-memory aging under Linux 2.6.33 host reclaim. The WebSocket stream is described in docs/protocol.md.',
+        description:
+          'Runs and comparisons of KVM EPT guest-memory aging under Linux 2.6.33 host reclaim. The WebSocket stream is described in docs/protocol.md.',
       },
     },
   });
   // ws's own hard cap sits well above the protocol's limit, so an oversized message gets an
   // error message from us (and the socket stays open) instead of a close from ws.
-  await app.register(fastifyWebsocket, { options: { maxPayload: Math.max(64 * 1024, config.maxMessageBytes * 16) } });
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: Math.max(64 * 1024, config.maxMessageBytes * 16) },
+  });
   await app.register(healthPlugin, { registry });
   await app.register(runsPlugin, { registry, config });
   await app.register(exportPlugin, { registry, config });

@@ -68,7 +68,9 @@ export const DEFAULT_CONFIG: ServerConfig = {
   logLevel: 'info',
 };
 
-type NumericKey = { [K in keyof ServerConfig]: ServerConfig[K] extends number ? K : never }[keyof ServerConfig];
+type NumericKey = {
+  [K in keyof ServerConfig]: ServerConfig[K] extends number ? K : never;
+}[keyof ServerConfig];
 
 const NUMERIC_ENV: Record<NumericKey, [env: string, min: number, max: number]> = {
   port: ['PORT', 0, 65535],
@@ -90,13 +92,20 @@ const NUMERIC_ENV: Record<NumericKey, [env: string, min: number, max: number]> =
   bodyLimit: ['AGELAB_BODY_LIMIT', 1024, 1 << 30],
 };
 
-export function loadConfig(env: Record<string, string | undefined> = process.env, base: ServerConfig = DEFAULT_CONFIG): ServerConfig {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  base: ServerConfig = DEFAULT_CONFIG,
+): ServerConfig {
   const cfg: ServerConfig = { ...base };
-  for (const [key, [name, min, max]] of Object.entries(NUMERIC_ENV) as [NumericKey, [string, number, number]][]) {
+  for (const [key, [name, min, max]] of Object.entries(NUMERIC_ENV) as [
+    NumericKey,
+    [string, number, number],
+  ][]) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
     const v = Number(raw);
-    if (!Number.isFinite(v) || v < min || v > max) throw new Error(`${name}=${raw}: expected a number from ${min} to ${max}`);
+    if (!Number.isFinite(v) || v < min || v > max)
+      throw new Error(`${name}=${raw}: expected a number from ${min} to ${max}`);
     cfg[key] = v;
   }
   if (env.HOST) cfg.host = env.HOST;

@@ -42,7 +42,9 @@ export class CounterHistory {
     if (this.n === this.capacity) this.halve();
     if (refIndex % this.every !== 0) return;
     this.refs[this.n] = refIndex;
-    vectors.forEach((v, r) => this.values.set(v.subarray(0, this.counters), this.n * this.width + r * this.counters));
+    vectors.forEach((v, r) =>
+      this.values.set(v.subarray(0, this.counters), this.n * this.width + r * this.counters),
+    );
     this.n++;
   }
 

@@ -1,6 +1,12 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { ALL_COUNTERS, Comparison, EVENT_NAMES, type KnobName } from '@agelab/sim-core';
-import { PROTOCOL_VERSION, ProtocolError, type Role, type RunState, type WelcomeMsg } from '@agelab/protocol';
+import {
+  PROTOCOL_VERSION,
+  ProtocolError,
+  type Role,
+  type RunState,
+  type WelcomeMsg,
+} from '@agelab/protocol';
 import type { ServerConfig } from './config.ts';
 import { CounterHistory } from './history.ts';
 import { DERIVED_NAMES, StreamHub } from './hub.ts';
@@ -20,8 +26,13 @@ function checkKnob(knob: KnobName, value: number, guestMiB: number): void {
     khugepagedScanSleepMs: [1, 3_600_000],
   };
   const [min, max] = range[knob];
-  if (value < min || value > max) throw new ProtocolError('bad_message', `knob.value: ${knob} = ${value} is out of range; allowed ${min} to ${max}`);
-  if (knob === 'thp' && value !== 0 && value !== 1) throw new ProtocolError('bad_message', `knob.value: thp is 0 (off) or 1 (on), got ${value}`);
+  if (value < min || value > max)
+    throw new ProtocolError(
+      'bad_message',
+      `knob.value: ${knob} = ${value} is out of range; allowed ${min} to ${max}`,
+    );
+  if (knob === 'thp' && value !== 0 && value !== 1)
+    throw new ProtocolError('bad_message', `knob.value: thp is 0 (off) or 1 (on), got ${value}`);
 }
 
 /**
@@ -45,13 +56,20 @@ export class LiveRun {
     const s = spec.scenario;
     let cmp = from;
     if (!cmp) {
-      cmp = new Comparison(s, spec.policies, spec.seed, { maxCheckpointBytes: cfg.maxCheckpointBytes });
+      cmp = new Comparison(s, spec.policies, spec.seed, {
+        maxCheckpointBytes: cfg.maxCheckpointBytes,
+      });
       if (spec.knobs.length) {
         cmp.knobLog = spec.knobs.map((k) => ({ ...k }));
         cmp.reset(); // applies the knobs recorded at reference 0; later ones apply as the run reaches them
       }
     }
-    this.history = new CounterHistory(spec.policies.length, ALL_COUNTERS.names.length, (cfg.historySampleMs / 1000) * s.rate, cfg.maxHistorySamples);
+    this.history = new CounterHistory(
+      spec.policies.length,
+      ALL_COUNTERS.names.length,
+      (cfg.historySampleMs / 1000) * s.rate,
+      cfg.maxHistorySamples,
+    );
     this.hub = new StreamHub(() => this.cmp, {
       maxBufferedBytes: cfg.maxBufferedBytes,
       maxEventsPerFrame: cfg.maxEventsPerFrame,
@@ -64,7 +82,11 @@ export class LiveRun {
         onState: () => this.hub.broadcast({ type: 'state', state: this.state() }),
       },
       // Playing moves in steps of 10 simulated ms, so a pause lands on a round reference.
-      { sliceMs: cfg.sliceMs, quantum: Math.max(1, Math.round(s.rate / 100)), history: this.history },
+      {
+        sliceMs: cfg.sliceMs,
+        quantum: Math.max(1, Math.round(s.rate / 100)),
+        history: this.history,
+      },
     );
   }
 
@@ -113,7 +135,10 @@ export class LiveRun {
       derivedNames: [...DERIVED_NAMES],
       eventNames: [...EVENT_NAMES],
       state: this.state(),
-      limits: { maxMessageBytes: cfg.maxMessageBytes, maxMessagesPerSecond: cfg.maxMessagesPerSecond },
+      limits: {
+        maxMessageBytes: cfg.maxMessageBytes,
+        maxMessagesPerSecond: cfg.maxMessagesPerSecond,
+      },
     };
   }
 

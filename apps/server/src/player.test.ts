@@ -7,7 +7,11 @@ function setup() {
   const cmp = new Comparison(getPreset('idle'), ['always-old'], 1);
   const history = new CounterHistory(1, cmp.sims[0].counters.length, 2000, 100);
   const log: string[] = [];
-  const player = new Player(cmp, { onAdvance: () => log.push('advance'), onState: () => log.push('state') }, { sliceMs: 5, quantum: 200, history });
+  const player = new Player(
+    cmp,
+    { onAdvance: () => log.push('advance'), onState: () => log.push('state') },
+    { sliceMs: 5, quantum: 200, history },
+  );
   return { cmp, history, player, log };
 }
 
@@ -56,7 +60,11 @@ describe('the player', () => {
     // classic: a checkpoint every 5 simulated s (500,000 references).
     const cmp = new Comparison(getPreset('classic'), ['always-old'], 1);
     const history = new CounterHistory(1, cmp.sims[0].counters.length, 10_000, 1000);
-    const player = new Player(cmp, { onAdvance: () => {}, onState: () => {} }, { sliceMs: 5, quantum: 1000, history });
+    const player = new Player(
+      cmp,
+      { onAdvance: () => {}, onState: () => {} },
+      { sliceMs: 5, quantum: 1000, history },
+    );
     player.stepRefs(1_200_000); // checkpoints at 5 s and 10 s, under the old (empty) knob log
     await settle(player);
     player.seek(200_000);

@@ -15,7 +15,10 @@ export class RunRegistry {
     private readonly cfg: ServerConfig,
     private readonly onExpire: (run: LiveRun) => void = () => {},
   ) {
-    this.sweeper = setInterval(() => this.sweep(), Math.max(100, Math.min(cfg.idleRunMs / 4, 60_000)));
+    this.sweeper = setInterval(
+      () => this.sweep(),
+      Math.max(100, Math.min(cfg.idleRunMs / 4, 60_000)),
+    );
     this.sweeper.unref();
   }
 
@@ -30,7 +33,11 @@ export class RunRegistry {
   /** Create a run (or a fork: `from` is the comparison to copy). */
   create(spec: RunSpec, from?: LiveRun): LiveRun {
     if (this.runs.size >= this.cfg.maxRuns)
-      throw new HttpError(429, 'too_many_runs', `this server holds at most ${this.cfg.maxRuns} runs (AGELAB_MAX_RUNS); delete one or wait for idle ones to expire`);
+      throw new HttpError(
+        429,
+        'too_many_runs',
+        `this server holds at most ${this.cfg.maxRuns} runs (AGELAB_MAX_RUNS); delete one or wait for idle ones to expire`,
+      );
     const run = new LiveRun(randomId(), randomId(24), spec, this.cfg, from?.cmp.fork());
     if (from) {
       run.player.speed = from.player.speed;
@@ -48,7 +55,12 @@ export class RunRegistry {
   /** The run, or a 404 naming the id. */
   require(id: string): LiveRun {
     const run = this.runs.get(id);
-    if (!run) throw new HttpError(404, 'not_found', `no run with id "${id}" (it may have expired or been deleted)`);
+    if (!run)
+      throw new HttpError(
+        404,
+        'not_found',
+        `no run with id "${id}" (it may have expired or been deleted)`,
+      );
     return run;
   }
 

@@ -11,7 +11,10 @@ describe('a viewer that reads nothing while the run plays', () => {
   it('costs the server a bounded buffer, does not slow the run, and resumes from a keyframe', async () => {
     // Big sampled event frames make each publish large, so the kernel's socket buffers fill in a
     // second or two and the server's own buffering is what gets tested.
-    const { app, ws } = await listeningApp({ maxBufferedBytes: MAX_BUFFERED, maxEventsPerFrame: MAX_EVENTS });
+    const { app, ws } = await listeningApp({
+      maxBufferedBytes: MAX_BUFFERED,
+      maxEventsPerFrame: MAX_EVENTS,
+    });
     // A 1 GiB guest: a keyframe is 256 KiB, so a few publishes fill any socket buffer.
     const scenario = {
       ...presetInput('classic'),
@@ -31,7 +34,10 @@ describe('a viewer that reads nothing while the run plays', () => {
     const run = app.registry.get(id)!;
     const serverSide = [...run.hub.viewers].find((v) => v.role === 'viewer')!;
     let maxBuffered = 0;
-    const probe = setInterval(() => (maxBuffered = Math.max(maxBuffered, serverSide.socket.bufferedAmount)), 5);
+    const probe = setInterval(
+      () => (maxBuffered = Math.max(maxBuffered, serverSide.socket.bufferedAmount)),
+      5,
+    );
     driver.send({ type: 'play', speed: 1000 });
     await until(() => serverSide.skipped > 2, 30_000, 'the hub to skip the slow viewer');
     await until(() => run.cmp.refIndex > 0, 1000);
@@ -51,7 +57,11 @@ describe('a viewer that reads nothing while the run plays', () => {
 
     // It reads again: it catches up at a keyframe of the present.
     (slow.socket as unknown as { _socket: Socket })._socket.resume();
-    await slow.next((i) => i.kind === 'frame' && i.frame.type === FRAME.KEYFRAME && i.frame.refIndex === ref, 0, 20_000);
+    await slow.next(
+      (i) => i.kind === 'frame' && i.frame.type === FRAME.KEYFRAME && i.frame.refIndex === ref,
+      0,
+      20_000,
+    );
     await until(() => serverSide.socket.bufferedAmount === 0, 10_000, 'the buffer to drain');
     driver.close();
     slow.close();

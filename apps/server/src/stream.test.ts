@@ -1,5 +1,13 @@
 import { FRAME, type CountersFrame, type Frame, type KeyframeFrame } from '@agelab/protocol';
-import { ALL_COUNTERS, Comparison, getPreset, pageView, summarize, type EventMode, type KnobName } from '@agelab/sim-core';
+import {
+  ALL_COUNTERS,
+  Comparison,
+  getPreset,
+  pageView,
+  summarize,
+  type EventMode,
+  type KnobName,
+} from '@agelab/sim-core';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestViewer, createRun, listeningApp, until } from './test-support.ts';
@@ -33,7 +41,11 @@ function record(f: CountersFrame): Record<string, number> {
  * references. Page views need eventMode 'all' as the live run has while watched: the hot-window
  * bit is measured from host.now, which only the traced path advances on every reference.
  */
-function headless(refIndex: number, knobs: { at: number; knob: KnobName; value: number }[] = [], eventMode: EventMode = 'off'): Comparison {
+function headless(
+  refIndex: number,
+  knobs: { at: number; knob: KnobName; value: number }[] = [],
+  eventMode: EventMode = 'off',
+): Comparison {
   const c = new Comparison(getPreset('classic'), POLICIES, 1, { eventMode });
   for (const k of knobs) {
     c.step(k.at - c.refIndex);
@@ -44,7 +56,11 @@ function headless(refIndex: number, knobs: { at: number; knob: KnobName; value: 
 }
 
 /** Send a driving message and wait until the run has stopped moving after it. */
-async function drive(v: TestViewer, msg: Parameters<TestViewer['send']>[0] & object, id: number): Promise<number> {
+async function drive(
+  v: TestViewer,
+  msg: Parameters<TestViewer['send']>[0] & object,
+  id: number,
+): Promise<number> {
   const from = v.items.length;
   const reply = await v.request(msg, id);
   expect(reply).toMatchObject({ type: 'ack', id });
@@ -53,10 +69,14 @@ async function drive(v: TestViewer, msg: Parameters<TestViewer['send']>[0] & obj
 }
 
 async function countersAt(v: TestViewer, refIndex: number): Promise<CountersFrame[]> {
-  await until(() => {
-    const c = latestCounters(v.frames());
-    return c.length === POLICIES.length && c.every((f) => f.refIndex === refIndex);
-  }, 20_000, `counters at ${refIndex}`);
+  await until(
+    () => {
+      const c = latestCounters(v.frames());
+      return c.length === POLICIES.length && c.every((f) => f.refIndex === refIndex);
+    },
+    20_000,
+    `counters at ${refIndex}`,
+  );
   return latestCounters(v.frames());
 }
 
@@ -73,7 +93,12 @@ describe('the stream of a comparison', () => {
     const { id, token } = await createRun(app, { preset: 'classic', policies: POLICIES });
     const v = await TestViewer.open(`${wsBase}/api/runs/${id}/stream?token=${token}`);
     const welcome = await v.json('welcome');
-    expect(welcome).toMatchObject({ role: 'driver', policies: POLICIES, guestPages: 65536, rate: 100_000 });
+    expect(welcome).toMatchObject({
+      role: 'driver',
+      policies: POLICIES,
+      guestPages: 65536,
+      rate: 100_000,
+    });
     expect(welcome.counterNames).toEqual([...ALL_COUNTERS.names]);
 
     // Play, then pause: playing moves in quanta of 10 simulated ms, so the pause lands on a round reference.
@@ -92,16 +117,21 @@ describe('the stream of a comparison', () => {
     const before = ref;
     ref = await drive(v, { type: 'step', until: 'reclaim' }, 5);
     expect(ref).toBeGreaterThan(before);
-    const passes = (f: CountersFrame[]) => f.reduce((a, x) => a + x.values[ALL_COUNTERS.index.sim_reclaim_passes], 0);
+    const passes = (f: CountersFrame[]) =>
+      f.reduce((a, x) => a + x.values[ALL_COUNTERS.index.sim_reclaim_passes], 0);
     const atReclaim = await countersAt(v, ref);
     expectSameAsHeadless(atReclaim, headless(ref));
-    expect(passes(atReclaim)).toBeGreaterThan(passes(latestCounters(v.frames().filter((f) => f.refIndex === before))));
+    expect(passes(atReclaim)).toBeGreaterThan(
+      passes(latestCounters(v.frames().filter((f) => f.refIndex === before))),
+    );
 
     // Seek backward, turn a knob there, go on: the same as a headless run with that knob change.
     ref = await drive(v, { type: 'seek', time: 1 }, 6);
     expect(ref).toBe(100_000);
     expectSameAsHeadless(await countersAt(v, ref), headless(ref));
-    expect(await v.request({ type: 'knob', name: 'limitMiB', value: 96 }, 7)).toMatchObject({ type: 'ack' });
+    expect(await v.request({ type: 'knob', name: 'limitMiB', value: 96 }, 7)).toMatchObject({
+      type: 'ack',
+    });
     const knobs = [{ at: 100_000, knob: 'limitMiB' as const, value: 96 }];
     ref = await drive(v, { type: 'step', seconds: 1.5 }, 8);
     expect(ref).toBe(250_000);
@@ -126,9 +156,15 @@ describe('the stream of a comparison', () => {
 
     const late = await TestViewer.open(`${wsBase}/api/runs/${id}/stream`);
     expect((await late.json('welcome')).role).toBe('viewer');
-    await until(() => late.frames().filter((f) => f.type === FRAME.KEYFRAME).length >= POLICIES.length, 10_000, 'keyframes');
+    await until(
+      () => late.frames().filter((f) => f.type === FRAME.KEYFRAME).length >= POLICIES.length,
+      10_000,
+      'keyframes',
+    );
     const first = late.frames().slice(0, POLICIES.length);
-    expect(first.map((f) => [f.type, f.runIndex, f.refIndex])).toEqual(POLICIES.map((_, r) => [FRAME.KEYFRAME, r, ref]));
+    expect(first.map((f) => [f.type, f.runIndex, f.refIndex])).toEqual(
+      POLICIES.map((_, r) => [FRAME.KEYFRAME, r, ref]),
+    );
     const pages = (first as KeyframeFrame[]).map((f) => f.pages.slice());
     const want = headless(ref, [], 'all');
     want.sims.forEach((sim, r) => {
@@ -155,7 +191,12 @@ describe('the stream of a comparison', () => {
       expect(pages[r]).toEqual(view);
     });
     // Stepping streams every event: each REF event of the half second is there.
-    const refs = frames.filter((f) => f.type === FRAME.EVENTS && f.runIndex === 0).reduce((a, f) => a + (f.type === FRAME.EVENTS ? f.kind.filter((k) => k === 0).length : 0), 0);
+    const refs = frames
+      .filter((f) => f.type === FRAME.EVENTS && f.runIndex === 0)
+      .reduce(
+        (a, f) => a + (f.type === FRAME.EVENTS ? f.kind.filter((k) => k === 0).length : 0),
+        0,
+      );
     expect(refs).toBe(ref2 - ref);
     driver.close();
     late.close();
@@ -172,7 +213,9 @@ describe('the stream of a comparison', () => {
     expect(forked).toMatchObject({ type: 'forked' });
     if (forked.type !== 'forked') return;
     expect(forked.token).not.toBe(token);
-    const own = await TestViewer.open(`${wsBase}/api/runs/${forked.runId}/stream?token=${forked.token}`);
+    const own = await TestViewer.open(
+      `${wsBase}/api/runs/${forked.runId}/stream?token=${forked.token}`,
+    );
     expect((await own.json('welcome')).state.refIndex).toBe(ref);
     const ref2 = await drive(own, { type: 'step', seconds: 0.5 }, 2);
     expectSameAsHeadless(await countersAt(own, ref2), headless(ref2));
@@ -187,9 +230,16 @@ describe('a deleted run', () => {
     const { id, token } = await createRun(app, { preset: 'classic', policy: 'always-old' });
     const v = await TestViewer.open(`${wsBase}/api/runs/${id}/stream`);
     await v.json('welcome');
-    const res = await app.inject({ method: 'DELETE', url: `/api/runs/${id}`, headers: { authorization: `Bearer ${token}` } });
+    const res = await app.inject({
+      method: 'DELETE',
+      url: `/api/runs/${id}`,
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(res.statusCode).toBe(204);
-    expect(await v.json('error')).toMatchObject({ code: 'not_found', message: 'this run was deleted' });
+    expect(await v.json('error')).toMatchObject({
+      code: 'not_found',
+      message: 'this run was deleted',
+    });
     await until(() => v.closed !== null, 5000, 'close');
     expect(v.closed?.code).toBe(4404);
   });
@@ -200,21 +250,37 @@ describe('the token rule', () => {
     const { id, token } = await createRun(app, { preset: 'classic', policy: 'always-old' });
     const v = await TestViewer.open(`${wsBase}/api/runs/${id}/stream`);
     expect((await v.json('welcome')).role).toBe('viewer');
-    for (const [i, msg] of ([
-      { type: 'play' },
-      { type: 'pause' },
-      { type: 'step', refs: 10 },
-      { type: 'speed', value: 2 },
-      { type: 'reset' },
-      { type: 'seek', time: 1 },
-      { type: 'knob', name: 'thp', value: 1 },
-    ] as const).entries()) {
-      expect(await v.request(msg, i + 1)).toMatchObject({ type: 'error', code: 'forbidden', id: i + 1 });
+    for (const [i, msg] of (
+      [
+        { type: 'play' },
+        { type: 'pause' },
+        { type: 'step', refs: 10 },
+        { type: 'speed', value: 2 },
+        { type: 'reset' },
+        { type: 'seek', time: 1 },
+        { type: 'knob', name: 'thp', value: 1 },
+      ] as const
+    ).entries()) {
+      expect(await v.request(msg, i + 1)).toMatchObject({
+        type: 'error',
+        code: 'forbidden',
+        id: i + 1,
+      });
     }
     expect(app.registry.get(id)!.player.busy).toBe(false);
-    expect(await v.request({ type: 'auth', token: 'not-the-token' }, 20)).toMatchObject({ type: 'error', code: 'bad_token' });
-    expect(await v.request({ type: 'auth', token }, 21)).toEqual({ type: 'role', id: 21, role: 'driver' });
-    expect(await v.request({ type: 'step', refs: 10 }, 22)).toMatchObject({ type: 'ack', of: 'step' });
+    expect(await v.request({ type: 'auth', token: 'not-the-token' }, 20)).toMatchObject({
+      type: 'error',
+      code: 'bad_token',
+    });
+    expect(await v.request({ type: 'auth', token }, 21)).toEqual({
+      type: 'role',
+      id: 21,
+      role: 'driver',
+    });
+    expect(await v.request({ type: 'step', refs: 10 }, 22)).toMatchObject({
+      type: 'ack',
+      of: 'step',
+    });
     v.close();
   });
 
@@ -237,9 +303,17 @@ describe('bad messages on the socket', () => {
       ['"a string"', 'bad_message', /JSON object/],
       ['{"type":"fly"}', 'unknown_type', /unknown message type "fly"/],
       ['{"type":"step","refs":-5}', 'bad_message', /step\.refs: -5 is out of range/],
-      ['{"type":"knob","name":"limitMiB","value":0}', 'bad_message', /limitMiB = 0 is out of range/],
+      [
+        '{"type":"knob","name":"limitMiB","value":0}',
+        'bad_message',
+        /limitMiB = 0 is out of range/,
+      ],
       ['{"type":"knob","name":"thp","value":0.5}', 'bad_message', /thp is 0 \(off\) or 1 \(on\)/],
-      [JSON.stringify({ type: 'auth', token: 'x'.repeat(5000) }), 'too_large', /over the limit of 4096/],
+      [
+        JSON.stringify({ type: 'auth', token: 'x'.repeat(5000) }),
+        'too_large',
+        /over the limit of 4096/,
+      ],
       [Buffer.from([1, 2, 3]), 'binary_not_accepted', /JSON text/],
     ];
     for (const [raw, code, message] of cases) {
@@ -249,7 +323,10 @@ describe('bad messages on the socket', () => {
       expect(err.code, String(raw).slice(0, 40)).toBe(code);
       expect(err.message).toMatch(message);
     }
-    expect(await v.request({ type: 'keyframe' }, 99)).toMatchObject({ type: 'ack', of: 'keyframe' });
+    expect(await v.request({ type: 'keyframe' }, 99)).toMatchObject({
+      type: 'ack',
+      of: 'keyframe',
+    });
     expect(v.closed).toBeNull();
     v.close();
   });
@@ -261,7 +338,11 @@ describe('bad messages on the socket', () => {
     await v.json('welcome');
     const from = v.items.length;
     for (let i = 0; i < 30; i++) v.send({ type: 'keyframe', id: i });
-    await until(() => v.items.slice(from).filter((i) => i.kind === 'json').length >= 30, 10_000, '30 replies');
+    await until(
+      () => v.items.slice(from).filter((i) => i.kind === 'json').length >= 30,
+      10_000,
+      '30 replies',
+    );
     const replies = v.items.slice(from).flatMap((i) => (i.kind === 'json' ? [i.msg] : []));
     const refused = replies.filter((m) => m.type === 'error' && m.code === 'rate_limited');
     expect(refused.length).toBeGreaterThanOrEqual(15);

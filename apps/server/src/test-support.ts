@@ -2,21 +2,35 @@
  * Helpers for the server's tests: a listening app on a free port, and a WebSocket viewer that
  * decodes what it receives and can wait for a message or frame matching a predicate.
  */
-import { decodeFrame, parseServerMessage, type ClientMessage, type Frame, type ServerMessage } from '@agelab/protocol';
+import {
+  decodeFrame,
+  parseServerMessage,
+  type ClientMessage,
+  type Frame,
+  type ServerMessage,
+} from '@agelab/protocol';
 import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
 import { buildApp } from './app.ts';
 import { DEFAULT_CONFIG, type ServerConfig } from './config.ts';
 
-export async function listeningApp(overrides: Partial<ServerConfig> = {}): Promise<{ app: FastifyInstance; base: string; ws: string }> {
-  const app = await buildApp({ ...DEFAULT_CONFIG, webDist: '/nonexistent', ...overrides }, { logger: false });
+export async function listeningApp(
+  overrides: Partial<ServerConfig> = {},
+): Promise<{ app: FastifyInstance; base: string; ws: string }> {
+  const app = await buildApp(
+    { ...DEFAULT_CONFIG, webDist: '/nonexistent', ...overrides },
+    { logger: false },
+  );
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : 0;
   return { app, base: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}` };
 }
 
-export async function createRun(app: FastifyInstance, body: object): Promise<{ id: string; token: string }> {
+export async function createRun(
+  app: FastifyInstance,
+  body: object,
+): Promise<{ id: string; token: string }> {
   const res = await app.inject({ method: 'POST', url: '/api/runs', payload: body });
   if (res.statusCode !== 201) throw new Error(`create failed: ${res.statusCode} ${res.body}`);
   return res.json();
@@ -32,7 +46,9 @@ export class TestViewer {
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data: Buffer, isBinary: boolean) => {
-      const item: Item = isBinary ? { kind: 'frame', frame: decodeFrame(new Uint8Array(data)) } : { kind: 'json', msg: parseServerMessage(data.toString()) };
+      const item: Item = isBinary
+        ? { kind: 'frame', frame: decodeFrame(new Uint8Array(data)) }
+        : { kind: 'json', msg: parseServerMessage(data.toString()) };
       this.items.push(item);
       this.waiters = this.waiters.filter((w) => {
         if (!w.pred(item)) return true;
@@ -75,8 +91,18 @@ export class TestViewer {
   }
 
   /** The first message of `type` at or after item `from` (default: since the socket opened). */
-  async json<T extends ServerMessage['type']>(type: T, from = 0, extra: (m: Extract<ServerMessage, { type: T }>) => boolean = () => true): Promise<Extract<ServerMessage, { type: T }>> {
-    const i = await this.next((it) => it.kind === 'json' && it.msg.type === type && extra(it.msg as Extract<ServerMessage, { type: T }>), from);
+  async json<T extends ServerMessage['type']>(
+    type: T,
+    from = 0,
+    extra: (m: Extract<ServerMessage, { type: T }>) => boolean = () => true,
+  ): Promise<Extract<ServerMessage, { type: T }>> {
+    const i = await this.next(
+      (it) =>
+        it.kind === 'json' &&
+        it.msg.type === type &&
+        extra(it.msg as Extract<ServerMessage, { type: T }>),
+      from,
+    );
     if (i.kind !== 'json') throw new Error('unreachable');
     return i.msg as Extract<ServerMessage, { type: T }>;
   }
@@ -85,7 +111,10 @@ export class TestViewer {
   async request(msg: ClientMessage, id: number): Promise<ServerMessage> {
     const from = this.items.length;
     this.send({ ...msg, id });
-    const i = await this.next((it) => it.kind === 'json' && 'id' in it.msg && it.msg.id === id, from);
+    const i = await this.next(
+      (it) => it.kind === 'json' && 'id' in it.msg && it.msg.id === id,
+      from,
+    );
     if (i.kind !== 'json') throw new Error('unreachable');
     return i.msg;
   }
@@ -100,7 +129,11 @@ export class TestViewer {
 }
 
 /** Wait until `cond` holds (polling), or fail after `timeoutMs`. */
-export async function until(cond: () => boolean, timeoutMs = 20_000, what = 'condition'): Promise<void> {
+export async function until(
+  cond: () => boolean,
+  timeoutMs = 20_000,
+  what = 'condition',
+): Promise<void> {
   const start = Date.now();
   while (!cond()) {
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);

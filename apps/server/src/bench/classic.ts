@@ -49,13 +49,30 @@ function run(quick: boolean, opts: ClassicOptions, log: (l: string) => void): Be
 
   const perSimSec = (name: string) => ms[name] / seconds;
   const figures: Figure[] = [
-    { name: 'reference generator alone (baseline)', value: round(perSimSec('generator')), unit: 'ms / simulated s' },
+    {
+      name: 'reference generator alone (baseline)',
+      value: round(perSimSec('generator')),
+      unit: 'ms / simulated s',
+    },
   ];
-  for (const p of CLASSIC_POLICIES) figures.push({ name: p, value: round(perSimSec(p)), unit: 'ms / simulated s' });
-  figures.push({ name: 'three-policy comparison', value: round(perSimSec('three')), unit: 'ms / simulated s' });
+  for (const p of CLASSIC_POLICIES)
+    figures.push({ name: p, value: round(perSimSec(p)), unit: 'ms / simulated s' });
+  figures.push({
+    name: 'three-policy comparison',
+    value: round(perSimSec('three')),
+    unit: 'ms / simulated s',
+  });
   const threeAt60 = perSimSec('three') * GOAL_SECONDS;
-  figures.push({ name: `three-policy comparison, ${GOAL_SECONDS} simulated s`, value: round(threeAt60), unit: 'ms' });
-  figures.push({ name: 'three-policy comparison, speed', value: round(1000 / perSimSec('three')), unit: '× real time' });
+  figures.push({
+    name: `three-policy comparison, ${GOAL_SECONDS} simulated s`,
+    value: round(threeAt60),
+    unit: 'ms',
+  });
+  figures.push({
+    name: 'three-policy comparison, speed',
+    value: round(1000 / perSimSec('three')),
+    unit: '× real time',
+  });
 
   const sumSingles = CLASSIC_POLICIES.reduce((a, p) => a + ms[p], 0);
   const met = threeAt60 < GOAL_WALL_MS;

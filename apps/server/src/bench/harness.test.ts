@@ -41,7 +41,9 @@ describe('benchmark harness', () => {
       replayBench({ lengths: [2_000, 4_000], reps: 1 }),
     ];
     const seen: string[] = [];
-    const outcomes = await runEntries(entries, { quick: true, log: () => {} }, (o) => seen.push(o.entry.id));
+    const outcomes = await runEntries(entries, { quick: true, log: () => {} }, (o) =>
+      seen.push(o.entry.id),
+    );
     expect(seen).toEqual(['hot-path', 'classic', 'scaling', 'replay']);
     outcomes.forEach(expectSound);
     const md = markdown(outcomes, machineInfo(), true, 1);
@@ -50,20 +52,33 @@ describe('benchmark harness', () => {
   });
 
   it('records a throwing entry as a failure and a skipped one as not measured, and goes on', async () => {
-    const boom: BenchEntry = { id: 'boom', title: 'throws', run: () => Promise.reject(new Error('nope')) };
-    const skip: BenchEntry = { id: 'skip', title: 'skips', goal: 'something', run: async () => skipped('no server') };
+    const boom: BenchEntry = {
+      id: 'boom',
+      title: 'throws',
+      run: () => Promise.reject(new Error('nope')),
+    };
+    const skip: BenchEntry = {
+      id: 'skip',
+      title: 'skips',
+      goal: 'something',
+      run: async () => skipped('no server'),
+    };
     const outcomes = await runEntries([boom, skip], { quick: true, log: () => {} });
     expect(outcomes[0].error).toContain('nope');
     expect(outcomes[1].error).toBeUndefined();
     expect(outcomes[1].result.status).toBe('skipped');
     expect(consoleText(outcomes[1])).toContain('not measured: no server');
-    expect(markdown(outcomes, machineInfo(), false, 1)).toMatch(/\| \[skip\]\(#skip\) \| something \| not measured \| no server \|/);
+    expect(markdown(outcomes, machineInfo(), false, 1)).toMatch(
+      /\| \[skip\]\(#skip\) \| something \| not measured \| no server \|/,
+    );
   });
 
   it('registers every benchmark of the issue under a unique id', () => {
     const ids = allBenchmarks().map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids).toEqual(expect.arrayContaining(['hot-path', 'classic', 'scaling', 'replay', 'stream', 'viewers']));
+    expect(ids).toEqual(
+      expect.arrayContaining(['hot-path', 'classic', 'scaling', 'replay', 'stream', 'viewers']),
+    );
   });
 
   it('takes medians and interleaves', () => {
@@ -78,7 +93,10 @@ describe('benchmark harness', () => {
 describe('server benchmarks', () => {
   it('stream and viewers measure a small run over loopback and close everything', async () => {
     const outcomes = await runEntries(
-      [streamBench({ guestMiB: 16, windowMs: 600 }), viewersBench({ levels: [1, 3], windowMs: 300 })],
+      [
+        streamBench({ guestMiB: 16, windowMs: 600 }),
+        viewersBench({ levels: [1, 3], windowMs: 300 }),
+      ],
       { quick: true, log: () => {} },
     );
     for (const o of outcomes) {
@@ -90,7 +108,8 @@ describe('server benchmarks', () => {
       }
       expect(o.result.notes?.length).toBeGreaterThan(0);
     }
-    const byName = (o: EntryOutcome, name: string) => o.result.figures.find((f) => f.name === name)?.value;
+    const byName = (o: EntryOutcome, name: string) =>
+      o.result.figures.find((f) => f.name === name)?.value;
     expect(byName(outcomes[0], 'keyframe size')).toBe(16 * 256 + 32);
     expect(byName(outcomes[1], '3: frames per viewer per second, median')).toBeGreaterThan(0);
   });
@@ -107,7 +126,9 @@ describe('npm run bench', () => {
       { timeout: 30_000 },
     );
     expect(stdout).toContain('== classic:');
-    expect(stdout).toMatch(/ratio three-policy comparison \/ the three policies run one by one = [0-9.]+/);
+    expect(stdout).toMatch(
+      /ratio three-policy comparison \/ the three policies run one by one = [0-9.]+/,
+    );
     expect(stdout).not.toContain('wrote');
   });
 });

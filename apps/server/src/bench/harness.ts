@@ -85,7 +85,13 @@ export async function runEntries(
       const message = e instanceof Error ? (e.stack ?? e.message) : String(e);
       outcome = {
         entry,
-        result: { status: 'skipped', figures: [], ratios: [], method: '', obstacle: `failed: ${message.split('\n')[0]}` },
+        result: {
+          status: 'skipped',
+          figures: [],
+          ratios: [],
+          method: '',
+          obstacle: `failed: ${message.split('\n')[0]}`,
+        },
         wallSeconds: (performance.now() - t0) / 1000,
         error: message,
       };

@@ -6,7 +6,13 @@
  */
 import { Simulation } from '@agelab/sim-core';
 import type { BenchEntry, BenchResult } from './harness.ts';
-import { Feeder, bareLoop, groundTruthLoop, noPressureScenario, referenceStream } from './steady-state.ts';
+import {
+  Feeder,
+  bareLoop,
+  groundTruthLoop,
+  noPressureScenario,
+  referenceStream,
+} from './steady-state.ts';
 import { interleaved, round } from './timing.ts';
 
 export interface HotPathOptions {
@@ -65,7 +71,9 @@ function run(quick: boolean, opts: HotPathOptions, log: (l: string) => void): Be
   const exits = feeder.counter('exits') - exitsBefore;
   const reclaim = feeder.counter('sim_reclaim_passes');
   if (exits !== 0 || reclaim !== 0 || sink !== 0 || touched[refs[0]] !== 1)
-    throw new Error(`hot path left its steady state: ${exits} EPT violations, ${reclaim} reclaim passes`);
+    throw new Error(
+      `hot path left its steady state: ${exits} EPT violations, ${reclaim} reclaim passes`,
+    );
 
   const perSec = (t: number) => nRefs / (t / 1000);
   const bare = perSec(ms.bare);
@@ -79,7 +87,11 @@ function run(quick: boolean, opts: HotPathOptions, log: (l: string) => void): Be
       { name: 'guest pages', value: pages, unit: 'pages' },
       { name: 'bare loop (the limit)', value: round(bare / 1e6), unit: 'M refs/s' },
       { name: 'Simulation, unmap-emulation', value: round(subject / 1e6), unit: 'M refs/s' },
-      { name: 'last-touch store + spte read alone', value: round(truthRate / 1e6), unit: 'M refs/s' },
+      {
+        name: 'last-touch store + spte read alone',
+        value: round(truthRate / 1e6),
+        unit: 'M refs/s',
+      },
     ],
     ratios: [
       {

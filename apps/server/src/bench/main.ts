@@ -28,13 +28,17 @@ async function main(): Promise<number> {
     const ids = values.only.split(',').map((s) => s.trim());
     const unknown = ids.filter((id) => !all.some((e) => e.id === id));
     if (unknown.length) {
-      process.stderr.write(`unknown benchmark ${unknown.join(', ')}; known: ${all.map((e) => e.id).join(', ')}\n`);
+      process.stderr.write(
+        `unknown benchmark ${unknown.join(', ')}; known: ${all.map((e) => e.id).join(', ')}\n`,
+      );
       return 2;
     }
     entries = all.filter((e) => ids.includes(e.id));
   }
   const machine = machineInfo();
-  process.stdout.write(`AgeLab benchmarks${values.quick ? ' (quick)' : ''} on ${machine.cpu}, ${machine.cores} cores, node ${machine.node}\n`);
+  process.stdout.write(
+    `AgeLab benchmarks${values.quick ? ' (quick)' : ''} on ${machine.cpu}, ${machine.cores} cores, node ${machine.node}\n`,
+  );
   const t0 = performance.now();
   const outcomes = await runEntries(
     entries,

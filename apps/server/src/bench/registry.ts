@@ -11,5 +11,12 @@ import { streamBench } from './stream.ts';
 import { viewersBench } from './viewers.ts';
 
 export function allBenchmarks(): BenchEntry[] {
-  return [hotPathBench(), classicBench(), scalingBench(), replayBench(), streamBench(), viewersBench()];
+  return [
+    hotPathBench(),
+    classicBench(),
+    scalingBench(),
+    replayBench(),
+    streamBench(),
+    viewersBench(),
+  ];
 }

@@ -48,7 +48,8 @@ function referenceString(length: number): Uint32Array {
 const FRAMES = 16384;
 
 function run(quick: boolean, opts: ReplayOptions, log: (l: string) => void): BenchResult {
-  const lengths = opts.lengths ?? (quick ? [100_000, 200_000, 400_000] : [1_000_000, 2_000_000, 4_000_000]);
+  const lengths =
+    opts.lengths ?? (quick ? [100_000, 200_000, 400_000] : [1_000_000, 2_000_000, 4_000_000]);
   const reps = opts.reps ?? (quick ? 2 : 5);
   const policies = opts.policies ?? CLASSIC_POLICY_NAMES;
   const longest = referenceString(lengths[lengths.length - 1]);
@@ -60,7 +61,9 @@ function run(quick: boolean, opts: ReplayOptions, log: (l: string) => void): Ben
   let faults = 0;
   for (const p of policies) {
     const fns: Record<string, () => void> = {};
-    traces.forEach((t, i) => (fns[String(i)] = () => void (faults = runClassic(p, t, FRAMES).faults)));
+    traces.forEach(
+      (t, i) => (fns[String(i)] = () => void (faults = runClassic(p, t, FRAMES).faults)),
+    );
     const ms = interleaved(fns, reps);
     const nsPerRef = lengths.map((n, i) => (ms[String(i)] * 1e6) / n);
     lengths.forEach((n, i) =>
@@ -74,19 +77,27 @@ function run(quick: boolean, opts: ReplayOptions, log: (l: string) => void): Ben
       ratio: round(r),
       meaning: 'ns/ref, longest over shortest (1 = linear)',
     });
-    log(`  ${p}: ${nsPerRef.map((x) => round(x)).join(' / ')} ns/ref (${round(faults / lengths[lengths.length - 1], 2)} fault rate)`);
+    log(
+      `  ${p}: ${nsPerRef.map((x) => round(x)).join(' / ')} ns/ref (${round(faults / lengths[lengths.length - 1], 2)} fault rate)`,
+    );
   }
   const met = worst <= LINEAR_FACTOR;
   return {
     status: 'measured',
     figures,
     ratios,
-    goal: { text: `linear (ratio ≤ ${LINEAR_FACTOR})`, met, detail: `largest ratio ${round(worst)}` },
+    goal: {
+      text: `linear (ratio ≤ ${LINEAR_FACTOR})`,
+      met,
+      detail: `largest ratio ${round(worst)}`,
+    },
     method:
       `One generated reference string (65,536 pages, a 16,384-page hot set taking 90% of references, seed 7) and ` +
       `its prefixes of ${lengths.map((n) => n.toLocaleString('en')).join(', ')} references, replayed with runClassic ` +
       `against ${FRAMES} frames (validation, page counting and, for OPT, the next-use table included). ` +
       `Lengths interleaved per policy: one warm-up round, then the median of ${reps}.`,
-    obstacle: met ? undefined : `At least one policy's time per reference grows with trace length (ratio ${round(worst)}).`,
+    obstacle: met
+      ? undefined
+      : `At least one policy's time per reference grows with trace length (ratio ${round(worst)}).`,
   };
 }

@@ -15,9 +15,12 @@ export function consoleText(o: EntryOutcome): string {
   const r = o.result;
   const lines = [`== ${o.entry.id}: ${o.entry.title} (${o.wallSeconds.toFixed(1)} s)`];
   if (r.status === 'skipped') lines.push(`   not measured: ${r.obstacle ?? ''}`);
-  for (const f of r.figures) lines.push(`   ${f.name.padEnd(52)} ${fmt(f.value).padStart(12)} ${f.unit}`);
-  for (const x of r.ratios) lines.push(`   ratio ${x.subject} / ${x.baseline} = ${x.ratio}  (${x.meaning})`);
-  if (r.goal && r.status === 'measured') lines.push(`   goal ${goalWord(r.goal, r.status)}: ${r.goal.text}; ${r.goal.detail}`);
+  for (const f of r.figures)
+    lines.push(`   ${f.name.padEnd(52)} ${fmt(f.value).padStart(12)} ${f.unit}`);
+  for (const x of r.ratios)
+    lines.push(`   ratio ${x.subject} / ${x.baseline} = ${x.ratio}  (${x.meaning})`);
+  if (r.goal && r.status === 'measured')
+    lines.push(`   goal ${goalWord(r.goal, r.status)}: ${r.goal.text}; ${r.goal.detail}`);
   for (const n of r.notes ?? []) lines.push(`   note: ${n}`);
   return lines.join('\n');
 }
@@ -26,7 +29,12 @@ export function commandFor(id: string): string {
   return `npm run bench -- --only ${id}`;
 }
 
-export function markdown(outcomes: readonly EntryOutcome[], m: MachineInfo, quick: boolean, totalSeconds: number): string {
+export function markdown(
+  outcomes: readonly EntryOutcome[],
+  m: MachineInfo,
+  quick: boolean,
+  totalSeconds: number,
+): string {
   const out: string[] = [];
   out.push('# AgeLab benchmarks', '');
   out.push(
@@ -37,7 +45,11 @@ export function markdown(outcomes: readonly EntryOutcome[], m: MachineInfo, quic
       '(and writes this file only with `--write`).',
     '',
   );
-  if (quick) out.push('**Quick mode (`--quick`): smoke-run figures, shorter streams and fewer repetitions.**', '');
+  if (quick)
+    out.push(
+      '**Quick mode (`--quick`): smoke-run figures, shorter streams and fewer repetitions.**',
+      '',
+    );
   out.push('## Machine', '');
   out.push('| | |', '|---|---|');
   out.push(`| CPU | ${m.cpu} |`, `| cores | ${m.cores} |`, `| memory | ${m.memoryGiB} GiB |`);
@@ -50,7 +62,9 @@ export function markdown(outcomes: readonly EntryOutcome[], m: MachineInfo, quic
     const g = o.result.goal;
     const goal = o.entry.goal ?? '(none)';
     const detail = o.result.status === 'skipped' ? (o.result.obstacle ?? '') : (g?.detail ?? '');
-    out.push(`| [${o.entry.id}](#${o.entry.id}) | ${goal} | ${goalWord(g, o.result.status)} | ${detail.replace(/\|/g, '\\|')} |`);
+    out.push(
+      `| [${o.entry.id}](#${o.entry.id}) | ${goal} | ${goalWord(g, o.result.status)} | ${detail.replace(/\|/g, '\\|')} |`,
+    );
   }
   out.push('');
 
@@ -58,7 +72,11 @@ export function markdown(outcomes: readonly EntryOutcome[], m: MachineInfo, quic
     const r = o.result;
     out.push(`## ${o.entry.id}`, '', `### ${o.entry.title}`, '');
     out.push(`Command: \`${commandFor(o.entry.id)}\` (${o.wallSeconds.toFixed(1)} s this run)`, '');
-    if (o.entry.goal) out.push(`Goal: ${o.entry.goal}. **${goalWord(r.goal, r.status)}**${r.goal && r.status === 'measured' ? `: ${r.goal.detail}.` : ''}`, '');
+    if (o.entry.goal)
+      out.push(
+        `Goal: ${o.entry.goal}. **${goalWord(r.goal, r.status)}**${r.goal && r.status === 'measured' ? `: ${r.goal.detail}.` : ''}`,
+        '',
+      );
     if (r.status === 'skipped') out.push(`Not measured: ${r.obstacle ?? ''}`, '');
     if (r.figures.length) {
       out.push('| figure | value | unit |', '|---|--:|---|');
@@ -67,11 +85,13 @@ export function markdown(outcomes: readonly EntryOutcome[], m: MachineInfo, quic
     }
     if (r.ratios.length) {
       out.push('| subject | baseline (same run) | ratio | reading |', '|---|---|--:|---|');
-      for (const x of r.ratios) out.push(`| ${x.subject} | ${x.baseline} | ${x.ratio} | ${x.meaning} |`);
+      for (const x of r.ratios)
+        out.push(`| ${x.subject} | ${x.baseline} | ${x.ratio} | ${x.meaning} |`);
       out.push('');
     }
     if (r.method) out.push(`How: ${r.method}`, '');
-    if (r.status === 'measured' && r.obstacle) out.push(`What stands in the way: ${r.obstacle}`, '');
+    if (r.status === 'measured' && r.obstacle)
+      out.push(`What stands in the way: ${r.obstacle}`, '');
     if (r.notes?.length) out.push(...r.notes.map((n) => `- ${n}`), '');
   }
   return out.join('\n');

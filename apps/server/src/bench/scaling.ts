@@ -52,7 +52,10 @@ function measureSize(mib: number, nRefs: number, reps: number): SizeResult {
   const measured = (heapAndBuffers() - before) / pages;
   const structural = sim.heapBytes() / pages;
   const touched = new Uint8Array(pages);
-  const ms = interleaved({ bare: () => bareLoop(refs, touched), sim: () => feeder.feed(refs) }, reps);
+  const ms = interleaved(
+    { bare: () => bareLoop(refs, touched), sim: () => feeder.feed(refs) },
+    reps,
+  );
   return {
     mib,
     pages,
@@ -84,14 +87,23 @@ function run(quick: boolean, opts: ScalingOptions, log: (l: string) => void): Be
       { name: `${g}: bare loop`, value: round(r.bare / 1e6), unit: 'M refs/s' },
       { name: `${g}: Simulation, unmap-emulation`, value: round(r.sim / 1e6), unit: 'M refs/s' },
     );
-    ratios.push({ subject: `${g}: Simulation`, baseline: `${g}: bare loop`, ratio: round(r.sim / r.bare), meaning: 'fraction of the limit at this size' });
+    ratios.push({
+      subject: `${g}: Simulation`,
+      baseline: `${g}: bare loop`,
+      ratio: round(r.sim / r.bare),
+      meaning: 'fraction of the limit at this size',
+    });
   }
   const met = worst < GOAL_BYTES;
   return {
     status: 'measured',
     figures,
     ratios,
-    goal: { text: `heap < ${GOAL_BYTES} B/page`, met, detail: `largest figure ${round(worst)} B/page` },
+    goal: {
+      text: `heap < ${GOAL_BYTES} B/page`,
+      met,
+      detail: `largest figure ${round(worst)} B/page`,
+    },
     method:
       `For each guest size: a no-pressure scenario (memcg limit = guest, no swap, uniform workload, THP off) under ` +
       `unmap-emulation. "Measured" is the growth of process.memoryUsage().heapUsed + arrayBuffers across building the ` +

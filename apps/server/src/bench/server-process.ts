@@ -7,7 +7,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** `gc`: collect garbage first, so heap figures are live data (the child runs with --expose-gc). */
-export type ParentRequest = { type: 'sample'; id: number; runId?: string; gc?: boolean } | { type: 'stop' };
+export type ParentRequest =
+  { type: 'sample'; id: number; runId?: string; gc?: boolean } | { type: 'stop' };
 
 export type ChildReply =
   | { type: 'ready'; port: number }

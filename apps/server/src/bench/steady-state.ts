@@ -70,7 +70,12 @@ export function bareLoop(refs: Uint32Array, touched: Uint8Array): void {
  * yardstick while sim-core's loop changes: it separates what the per-page state costs in memory
  * traffic from what the code around it costs.
  */
-export function groundTruthLoop(refs: Uint32Array, lastTouch: Uint32Array, spte: Uint8Array, base: number): number {
+export function groundTruthLoop(
+  refs: Uint32Array,
+  lastTouch: Uint32Array,
+  spte: Uint8Array,
+  base: number,
+): number {
   let missing = 0;
   for (let i = 0; i < refs.length; i++) {
     const g = refs[i];

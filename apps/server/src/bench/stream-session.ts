@@ -21,7 +21,8 @@ export async function openSession(createBody: object, decodeDeltas: boolean): Pr
     const run = await server.createRun(createBody);
     const driver = await ViewerClient.connect(server.streamUrl(run, run.token), decodeDeltas);
     const welcome = await driver.waitFor((m) => m.type === 'welcome');
-    if (welcome.type !== 'welcome' || welcome.role !== 'driver') throw new Error('the driver connection was not made driver');
+    if (welcome.type !== 'welcome' || welcome.role !== 'driver')
+      throw new Error('the driver connection was not made driver');
     return { server, run, driver, rate: welcome.rate };
   } catch (e) {
     await server.stop();
@@ -29,7 +30,10 @@ export async function openSession(createBody: object, decodeDeltas: boolean): Pr
   }
 }
 
-export async function closeSession(s: Session, viewers: readonly ViewerClient[] = []): Promise<void> {
+export async function closeSession(
+  s: Session,
+  viewers: readonly ViewerClient[] = [],
+): Promise<void> {
   await Promise.all([s.driver, ...viewers].map((v) => v.close()));
   await s.server.stop();
 }
@@ -44,7 +48,8 @@ export async function preRoll(s: Session, seconds: number, timeoutMs = 120_000):
   s.driver.send({ type: 'seek', time: seconds });
   const t0 = performance.now();
   while ((await s.server.sample(s.run.id)).refIndex < target) {
-    if (performance.now() - t0 > timeoutMs) throw new Error(`the run did not reach ${seconds} simulated s within ${timeoutMs} ms`);
+    if (performance.now() - t0 > timeoutMs)
+      throw new Error(`the run did not reach ${seconds} simulated s within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -99,6 +104,8 @@ export async function sampleLags(
     wallMs: performance.now() - t0,
     skipped: last.skipped - start.skipped,
     serverCpu: (last.cpuMicros - start.cpuMicros) / 1000 / (last.at - start.at),
-    viewersCpu: ((c) => (c.user + c.system) / 1000 / (performance.now() - t0))(process.cpuUsage(cpu0)),
+    viewersCpu: ((c) => (c.user + c.system) / 1000 / (performance.now() - t0))(
+      process.cpuUsage(cpu0),
+    ),
   };
 }

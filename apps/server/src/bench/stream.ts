@@ -36,7 +36,12 @@ export function bigRunScenario(guestMiB: number): object {
     host: { memcgLimitMiB: guestMiB / 2, swapMiB: guestMiB, swapDevice: 'hdd' },
     rate: 100_000,
     boot: true,
-    workload: { type: 'hotcold', hotMiB: guestMiB / 8, hotOffsetMiB: guestMiB / 4, hotShare: 0.995 },
+    workload: {
+      type: 'hotcold',
+      hotMiB: guestMiB / 8,
+      hotOffsetMiB: guestMiB / 4,
+      hotShare: 0.995,
+    },
   };
 }
 
@@ -50,7 +55,10 @@ export function streamBench(opts: StreamOptions = {}): BenchEntry {
       const guestMiB = opts.guestMiB ?? 4096;
       let session: Session;
       try {
-        session = await openSession({ scenario: bigRunScenario(guestMiB), policy: 'unmap-emulation' }, true);
+        session = await openSession(
+          { scenario: bigRunScenario(guestMiB), policy: 'unmap-emulation' },
+          true,
+        );
       } catch (e) {
         return skipped(`server not available: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -63,7 +71,13 @@ export function streamBench(opts: StreamOptions = {}): BenchEntry {
   };
 }
 
-async function measure(s: Session, guestMiB: number, quick: boolean, opts: StreamOptions, log: (l: string) => void): Promise<BenchResult> {
+async function measure(
+  s: Session,
+  guestMiB: number,
+  quick: boolean,
+  opts: StreamOptions,
+  log: (l: string) => void,
+): Promise<BenchResult> {
   const windowMs = opts.windowMs ?? (quick ? 1500 : 5000);
   const speed = opts.speed ?? 1;
   const pages = guestMiB * 256;
@@ -72,7 +86,9 @@ async function measure(s: Session, guestMiB: number, quick: boolean, opts: Strea
   const bootSeconds = pages / s.rate;
   const t0 = performance.now();
   await preRoll(s, Math.ceil(bootSeconds + 1));
-  log(`  ${pages} pages; ran past boot (${round(bootSeconds)} simulated s) in ${round((performance.now() - t0) / 1000)} s; playing at ${speed}× for ${windowMs} ms`);
+  log(
+    `  ${pages} pages; ran past boot (${round(bootSeconds)} simulated s) in ${round((performance.now() - t0) / 1000)} s; playing at ${speed}× for ${windowMs} ms`,
+  );
   const v = s.driver;
   v.reset();
   v.send({ type: 'play', speed });
@@ -90,16 +106,40 @@ async function measure(s: Session, guestMiB: number, quick: boolean, opts: Strea
     figures: [
       { name: 'guest pages', value: pages, unit: 'pages' },
       { name: 'bytes per second', value: round(st.bytes / secs), unit: 'B/s' },
-      { name: 'page-map frames per second (publishes)', value: round(pageFrames / secs), unit: 'frames/s' },
-      { name: 'binary messages per second (page maps, counters, events)', value: round(st.frames / secs), unit: 'msgs/s' },
+      {
+        name: 'page-map frames per second (publishes)',
+        value: round(pageFrames / secs),
+        unit: 'frames/s',
+      },
+      {
+        name: 'binary messages per second (page maps, counters, events)',
+        value: round(st.frames / secs),
+        unit: 'msgs/s',
+      },
       { name: 'keyframe size', value: keyframeBytes, unit: 'B' },
-      { name: 'keyframes sent instead of a delta in the window', value: st.keyframes, unit: 'frames' },
-      { name: 'mean delta size', value: st.deltas ? round(st.deltaBytes / st.deltas) : 0, unit: 'B' },
-      { name: 'mean changed pages per delta', value: st.deltas ? round(st.deltaChangedPages / st.deltas) : 0, unit: 'pages' },
+      {
+        name: 'keyframes sent instead of a delta in the window',
+        value: st.keyframes,
+        unit: 'frames',
+      },
+      {
+        name: 'mean delta size',
+        value: st.deltas ? round(st.deltaBytes / st.deltas) : 0,
+        unit: 'B',
+      },
+      {
+        name: 'mean changed pages per delta',
+        value: st.deltas ? round(st.deltaChangedPages / st.deltas) : 0,
+        unit: 'pages',
+      },
       { name: 'median lag behind the simulation', value: round(lag.medianMs[0]), unit: 'ms' },
       { name: 'page view of every page (in this process)', value: round(viewMs), unit: 'ms' },
       { name: 'server CPU', value: round(lag.serverCpu * 100), unit: '% of a core' },
-      { name: 'simulated speed reached', value: round(lag.refs / s.rate / secs), unit: '× real time' },
+      {
+        name: 'simulated speed reached',
+        value: round(lag.refs / s.rate / secs),
+        unit: '× real time',
+      },
     ],
     ratios: [
       {
@@ -128,13 +168,17 @@ async function measure(s: Session, guestMiB: number, quick: boolean, opts: Strea
       `2 × the time it spent sending them) while playing (apps/server/src/hub.ts), and building a publish of ${pages} pages ` +
       `costs the page view (${round(viewMs)} ms here), the diff ` +
       `against the previous view, the counters and the events: ${round(pageFrames / secs)} publishes/s, ` +
-      `${round(secs / pageFrames * 1000)} ms apart, with the server at ${round(lag.serverCpu * 100)}% of a core.`,
+      `${round((secs / pageFrames) * 1000)} ms apart, with the server at ${round(lag.serverCpu * 100)}% of a core.`,
   ];
   result.notes = notes;
   // Only a window that saw a delta can say what a changed page costs (a small guest may change
   // so much between publishes that the hub sends keyframes instead).
   if (st.deltas > 0) {
-    result.figures.splice(result.figures.findIndex((f) => f.name === 'mean changed pages per delta') + 1, 0, { name: 'bytes per changed page in a delta', value: round(bytesPerChanged), unit: 'B/page' });
+    result.figures.splice(
+      result.figures.findIndex((f) => f.name === 'mean changed pages per delta') + 1,
+      0,
+      { name: 'bytes per changed page in a delta', value: round(bytesPerChanged), unit: 'B/page' },
+    );
     result.ratios.push({
       subject: 'bytes per changed page',
       baseline: `protocol floor (${DELTA_FLOOR} B: u32 index + u8 value)`,

@@ -40,13 +40,16 @@ export class ViewerClient {
   /** Counting starts at the first frame after reset(); JSON messages are kept for the caller. */
   readonly messages: ServerMessage[] = [];
   private counting = false;
-  private waiters: { test: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
+  private waiters: { test: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] =
+    [];
 
   private constructor(
     readonly socket: WebSocket,
     private readonly decodeDeltas: boolean,
   ) {
-    socket.on('message', (data: WebSocket.RawData, isBinary: boolean) => this.onMessage(data, isBinary));
+    socket.on('message', (data: WebSocket.RawData, isBinary: boolean) =>
+      this.onMessage(data, isBinary),
+    );
   }
 
   static connect(url: string, decodeDeltas = false, timeoutMs = 10_000): Promise<ViewerClient> {
@@ -83,7 +86,10 @@ export class ViewerClient {
     const seen = this.messages.find(test);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('timed out waiting for a server message')), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error('timed out waiting for a server message')),
+        timeoutMs,
+      );
       this.waiters.push({
         test,
         resolve: (m) => {
@@ -110,7 +116,11 @@ export class ViewerClient {
   }
 
   private onMessage(data: WebSocket.RawData, isBinary: boolean): void {
-    const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+    const buf = Array.isArray(data)
+      ? Buffer.concat(data)
+      : Buffer.isBuffer(data)
+        ? data
+        : Buffer.from(data);
     if (!isBinary) {
       const m = JSON.parse(buf.toString('utf8')) as ServerMessage;
       this.messages.push(m);

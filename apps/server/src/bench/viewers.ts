@@ -4,7 +4,13 @@
  * added to the same playing run level by level; the baseline is the same run with one viewer,
  * measured in the same session.
  */
-import { skipped, type BenchEntry, type BenchResult, type BaselineRatio, type Figure } from './harness.ts';
+import {
+  skipped,
+  type BenchEntry,
+  type BenchResult,
+  type BaselineRatio,
+  type Figure,
+} from './harness.ts';
 import { closeSession, openSession, preRoll, sampleLags, type Session } from './stream-session.ts';
 import { median, round } from './timing.ts';
 import { ViewerClient } from './viewer-client.ts';
@@ -58,12 +64,21 @@ async function measure(
   const ratios: BaselineRatio[] = [];
   let oneViewerFps = NaN;
   let oneViewerRss = NaN;
-  const summary: { n: number; fps: number; cpu: number; skipped: number; rss: number; live: number }[] = [];
+  const summary: {
+    n: number;
+    fps: number;
+    cpu: number;
+    skipped: number;
+    rss: number;
+    live: number;
+  }[] = [];
   for (const n of levels) {
     // The driver is viewer number one; the others join in bounded batches.
     while (viewers.length + 1 < n) {
       const batch = Math.min(25, n - 1 - viewers.length);
-      const joined = await Promise.all(Array.from({ length: batch }, () => ViewerClient.connect(s.server.streamUrl(s.run))));
+      const joined = await Promise.all(
+        Array.from({ length: batch }, () => ViewerClient.connect(s.server.streamUrl(s.run))),
+      );
       viewers.push(...joined);
     }
     const all = [s.driver, ...viewers];
@@ -75,24 +90,53 @@ async function measure(
     const fps = all.map((v) => (v.stats.keyframes + v.stats.deltas) / secs);
     const slowest = Math.max(...lag.medianMs);
     const bytesPerSec = all.reduce((a, v) => a + v.stats.bytes, 0) / secs;
-    log(`  ${n} viewers: ${round(median(fps))} frames/s each (min ${round(Math.min(...fps))}), slowest lag ${round(slowest)} ms, RSS ${round(mem.rss / MiB)} MiB`);
-    summary.push({ n, fps: median(fps), cpu: lag.serverCpu, skipped: lag.skipped, rss: mem.rss, live: mem.heapUsed + mem.arrayBuffers });
+    log(
+      `  ${n} viewers: ${round(median(fps))} frames/s each (min ${round(Math.min(...fps))}), slowest lag ${round(slowest)} ms, RSS ${round(mem.rss / MiB)} MiB`,
+    );
+    summary.push({
+      n,
+      fps: median(fps),
+      cpu: lag.serverCpu,
+      skipped: lag.skipped,
+      rss: mem.rss,
+      live: mem.heapUsed + mem.arrayBuffers,
+    });
     if (n === levels[0]) {
       oneViewerFps = median(fps);
       oneViewerRss = mem.rss;
     }
     figures.push(
-      { name: `${n}: frames per viewer per second, median`, value: round(median(fps)), unit: 'frames/s' },
-      { name: `${n}: frames per viewer per second, fewest`, value: round(Math.min(...fps)), unit: 'frames/s' },
+      {
+        name: `${n}: frames per viewer per second, median`,
+        value: round(median(fps)),
+        unit: 'frames/s',
+      },
+      {
+        name: `${n}: frames per viewer per second, fewest`,
+        value: round(Math.min(...fps)),
+        unit: 'frames/s',
+      },
       { name: `${n}: slowest viewer's median lag`, value: round(slowest), unit: 'ms' },
       { name: `${n}: worst lag sampled`, value: round(lag.maxMs), unit: 'ms' },
       { name: `${n}: bytes per second, all viewers`, value: round(bytesPerSec), unit: 'B/s' },
-      { name: `${n}: simulated speed reached`, value: round(lag.refs / s.rate / secs), unit: '× real time' },
+      {
+        name: `${n}: simulated speed reached`,
+        value: round(lag.refs / s.rate / secs),
+        unit: '× real time',
+      },
       { name: `${n}: publishes skipped for viewers behind`, value: lag.skipped, unit: 'publishes' },
       { name: `${n}: server CPU`, value: round(lag.serverCpu * 100), unit: '% of a core' },
-      { name: `${n}: viewers' CPU (benchmark process)`, value: round(lag.viewersCpu * 100), unit: '% of a core' },
+      {
+        name: `${n}: viewers' CPU (benchmark process)`,
+        value: round(lag.viewersCpu * 100),
+        unit: '% of a core',
+      },
       { name: `${n}: server RSS`, value: round(mem.rss / MiB), unit: 'MiB' },
-      { name: `${n}: server heap + array buffers, after GC`, value: round((mem.heapUsed + mem.arrayBuffers) / MiB), unit: 'MiB' },
+      {
+        name: `${n}: server heap + array buffers, after GC`,
+        value: round((mem.heapUsed + mem.arrayBuffers) / MiB),
+        unit: 'MiB',
+      },
     );
     if (n !== levels[0]) {
       ratios.push({
@@ -110,7 +154,11 @@ async function measure(
     }
   }
   s.driver.send({ type: 'pause' });
-  figures.unshift({ name: 'server RSS, run created, no viewer playing', value: round(idle.rss / MiB), unit: 'MiB' });
+  figures.unshift({
+    name: 'server RSS, run created, no viewer playing',
+    value: round(idle.rss / MiB),
+    unit: 'MiB',
+  });
   const first = summary[0];
   const last = summary[summary.length - 1];
   const notes = [

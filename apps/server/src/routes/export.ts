@@ -12,12 +12,21 @@ export interface ExportPluginOptions {
 }
 
 /** Exports of a run: counter history (CSV, JSON) and a Perfetto-readable trace. */
-export async function exportPlugin(app: FastifyInstance, { registry, config }: ExportPluginOptions): Promise<void> {
+export async function exportPlugin(
+  app: FastifyInstance,
+  { registry, config }: ExportPluginOptions,
+): Promise<void> {
   const errors = { 400: errorBodySchema, 404: errorBodySchema };
 
   app.get<{ Params: { id: string } }>(
     '/api/runs/:id/history.csv',
-    { schema: { summary: 'Counter history as CSV (one row per sample and policy)', params: idParams, produces: ['text/csv'] } },
+    {
+      schema: {
+        summary: 'Counter history as CSV (one row per sample and policy)',
+        params: idParams,
+        produces: ['text/csv'],
+      },
+    },
     async (req, reply) => {
       const run = registry.require(req.params.id);
       run.touch();
@@ -42,12 +51,19 @@ export async function exportPlugin(app: FastifyInstance, { registry, config }: E
     '/api/runs/:id/trace.json',
     {
       schema: {
-        summary: 'A Chrome trace-event JSON file for Perfetto: counters as counter tracks, reclaim passes as slices',
+        summary:
+          'A Chrome trace-event JSON file for Perfetto: counters as counter tracks, reclaim passes as slices',
         params: idParams,
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { counters: { type: 'string', maxLength: 4000, description: 'comma-separated counter names, or "all"' } },
+          properties: {
+            counters: {
+              type: 'string',
+              maxLength: 4000,
+              description: 'comma-separated counter names, or "all"',
+            },
+          },
         },
         response: errors,
       },
@@ -59,11 +75,25 @@ export async function exportPlugin(app: FastifyInstance, { registry, config }: E
       if (req.query.counters === 'all') counters = ALL_COUNTERS.names;
       else if (req.query.counters) {
         counters = req.query.counters.split(',').map((c) => c.trim());
-        const unknown = counters.filter((c) => !(ALL_COUNTERS.names as readonly string[]).includes(c));
-        if (unknown.length) throw new HttpError(400, 'unknown_counter', `counters: unknown counter ${unknown.map((u) => `"${u}"`).join(', ')}`);
+        const unknown = counters.filter(
+          (c) => !(ALL_COUNTERS.names as readonly string[]).includes(c),
+        );
+        if (unknown.length)
+          throw new HttpError(
+            400,
+            'unknown_counter',
+            `counters: unknown counter ${unknown.map((u) => `"${u}"`).join(', ')}`,
+          );
       }
-      const trace = await perfettoTrace(run, { counters, maxRefs: config.maxTraceRefs, maxSlices: config.maxTraceSlices, sliceMs: config.sliceMs });
-      return reply.header('content-disposition', `attachment; filename="agelab-${run.id}.perfetto.json"`).send(trace);
+      const trace = await perfettoTrace(run, {
+        counters,
+        maxRefs: config.maxTraceRefs,
+        maxSlices: config.maxTraceSlices,
+        sliceMs: config.sliceMs,
+      });
+      return reply
+        .header('content-disposition', `attachment; filename="agelab-${run.id}.perfetto.json"`)
+        .send(trace);
     },
   );
 }

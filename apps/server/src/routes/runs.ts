@@ -22,8 +22,14 @@ export function tokenOf(req: FastifyRequest): string | undefined {
 
 export function requireToken(req: FastifyRequest, run: LiveRun): void {
   const token = tokenOf(req);
-  if (!token) throw new HttpError(401, 'missing_token', 'this needs the run\'s control token (Authorization: Bearer <token> or X-AgeLab-Token)');
-  if (!run.tokenMatches(token)) throw new HttpError(403, 'bad_token', 'the token does not control this run');
+  if (!token)
+    throw new HttpError(
+      401,
+      'missing_token',
+      "this needs the run's control token (Authorization: Bearer <token> or X-AgeLab-Token)",
+    );
+  if (!run.tokenMatches(token))
+    throw new HttpError(403, 'bad_token', 'the token does not control this run');
 }
 
 export const created = (run: LiveRun) => ({
@@ -44,14 +50,28 @@ export function describeRun(run: LiveRun) {
     state: run.state(),
     viewers: run.hub.viewers.size,
     historySamples: run.history.length,
-    runs: summarize(run.cmp).map((s) => ({ policy: s.policy, counters: s.counters, slowdown: s.slowdown, falseOld: s.falseOld })),
+    runs: summarize(run.cmp).map((s) => ({
+      policy: s.policy,
+      counters: s.counters,
+      slowdown: s.slowdown,
+      falseOld: s.falseOld,
+    })),
   };
 }
 
-const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 429: errorBodySchema };
+const errors = {
+  400: errorBodySchema,
+  401: errorBodySchema,
+  403: errorBodySchema,
+  404: errorBodySchema,
+  429: errorBodySchema,
+};
 
 /** REST: presets, policies, and runs (create, list, read, fork, delete). */
-export async function runsPlugin(app: FastifyInstance, { registry, config }: RunsPluginOptions): Promise<void> {
+export async function runsPlugin(
+  app: FastifyInstance,
+  { registry, config }: RunsPluginOptions,
+): Promise<void> {
   app.get(
     '/api/presets',
     {
@@ -62,13 +82,22 @@ export async function runsPlugin(app: FastifyInstance, { registry, config }: Run
             type: 'array',
             items: {
               type: 'object',
-              properties: { name: { type: 'string' }, description: { type: 'string' }, scenario: { type: 'object', additionalProperties: true } },
+              properties: {
+                name: { type: 'string' },
+                description: { type: 'string' },
+                scenario: { type: 'object', additionalProperties: true },
+              },
             },
           },
         },
       },
     },
-    async () => PRESET_NAMES.map((name) => ({ name, description: getPreset(name).description, scenario: presetInput(name) })),
+    async () =>
+      PRESET_NAMES.map((name) => ({
+        name,
+        description: getPreset(name).description,
+        scenario: presetInput(name),
+      })),
   );
 
   app.get(
@@ -81,13 +110,24 @@ export async function runsPlugin(app: FastifyInstance, { registry, config }: Run
             type: 'array',
             items: {
               type: 'object',
-              properties: { name: { type: 'string' }, title: { type: 'string' }, era: { type: 'string' }, shadowAccessedMask: { type: 'boolean' } },
+              properties: {
+                name: { type: 'string' },
+                title: { type: 'string' },
+                era: { type: 'string' },
+                shadowAccessedMask: { type: 'boolean' },
+              },
             },
           },
         },
       },
     },
-    async () => Object.values(POLICIES).map((p) => ({ name: p.name, title: p.title, era: p.era, shadowAccessedMask: p.shadowAccessedMask })),
+    async () =>
+      Object.values(POLICIES).map((p) => ({
+        name: p.name,
+        title: p.title,
+        era: p.era,
+        shadowAccessedMask: p.shadowAccessedMask,
+      })),
   );
 
   app.post<{ Body: CreateRunBody }>(
@@ -100,9 +140,18 @@ export async function runsPlugin(app: FastifyInstance, { registry, config }: Run
           additionalProperties: false,
           properties: {
             preset: { type: 'string', maxLength: 100 },
-            scenario: { type: 'object', description: 'a scenario (see docs/model.md); errors name field, value and allowed range' },
+            scenario: {
+              type: 'object',
+              description:
+                'a scenario (see docs/model.md); errors name field, value and allowed range',
+            },
             policy: { type: 'string', maxLength: 100 },
-            policies: { type: 'array', items: { type: 'string', maxLength: 100 }, minItems: 1, maxItems: 16 },
+            policies: {
+              type: 'array',
+              items: { type: 'string', maxLength: 100 },
+              minItems: 1,
+              maxItems: 16,
+            },
             seed: { type: 'integer', minimum: 0, maximum: 4294967295 },
             knobs: { type: 'array', items: knobChangeSchema, maxItems: 10_000 },
           },
@@ -112,7 +161,10 @@ export async function runsPlugin(app: FastifyInstance, { registry, config }: Run
     },
     async (req, reply) => {
       const run = registry.create(resolveRunSpec(req.body, config));
-      req.log.info({ run: run.id, policies: run.spec.policies, scenario: run.spec.scenario.name }, 'run created');
+      req.log.info(
+        { run: run.id, policies: run.spec.policies, scenario: run.spec.scenario.name },
+        'run created',
+      );
       return reply.code(201).send(created(run));
     },
   );
@@ -199,7 +251,11 @@ export async function runsPlugin(app: FastifyInstance, { registry, config }: Run
   app.post<{ Params: { id: string } }>(
     '/api/runs/:id/fork',
     {
-      schema: { summary: 'Copy a run at its current time as a new run with its own token (no token needed)', params: idParams, response: { 201: createdSchema, ...errors } },
+      schema: {
+        summary: 'Copy a run at its current time as a new run with its own token (no token needed)',
+        params: idParams,
+        response: { 201: createdSchema, ...errors },
+      },
     },
     async (req, reply) => {
       const from = registry.require(req.params.id);
@@ -211,7 +267,13 @@ export async function runsPlugin(app: FastifyInstance, { registry, config }: Run
 
   app.delete<{ Params: { id: string } }>(
     '/api/runs/:id',
-    { schema: { summary: 'Delete a run (needs its token)', params: idParams, response: { 204: { type: 'null' }, ...errors } } },
+    {
+      schema: {
+        summary: 'Delete a run (needs its token)',
+        params: idParams,
+        response: { 204: { type: 'null' }, ...errors },
+      },
+    },
     async (req, reply) => {
       const run = registry.require(req.params.id);
       requireToken(req, run);

@@ -10,7 +10,10 @@ export const knobChangeSchema = {
   additionalProperties: false,
   properties: {
     at: { type: 'integer', minimum: 0, description: 'reference index at which it applies' },
-    knob: { type: 'string', enum: ['limitMiB', 'hotMiB', 'thp', 'khugepagedPagesToScan', 'khugepagedScanSleepMs'] },
+    knob: {
+      type: 'string',
+      enum: ['limitMiB', 'hotMiB', 'thp', 'khugepagedPagesToScan', 'khugepagedScanSleepMs'],
+    },
     value: { type: 'number' },
   },
   required: ['at', 'knob', 'value'],
@@ -33,7 +36,10 @@ export const createdSchema = {
   type: 'object',
   properties: {
     id: { type: 'string' },
-    token: { type: 'string', description: 'control token: drive the run over its socket, delete it' },
+    token: {
+      type: 'string',
+      description: 'control token: drive the run over its socket, delete it',
+    },
     policies: { type: 'array', items: { type: 'string' } },
     stream: { type: 'string', description: 'WebSocket path of the run' },
   },

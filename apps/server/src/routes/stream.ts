@@ -1,4 +1,11 @@
-import { DRIVER_ONLY, ProtocolError, parseClientMessage, type ClientMessage, type ErrorCode, type ServerMessage } from '@agelab/protocol';
+import {
+  DRIVER_ONLY,
+  ProtocolError,
+  parseClientMessage,
+  type ClientMessage,
+  type ErrorCode,
+  type ServerMessage,
+} from '@agelab/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { ServerConfig } from '../config.ts';
@@ -28,14 +35,23 @@ function rateLimiter(rate: number): () => boolean {
 }
 
 /** Carry out one viewer message; throws ProtocolError for a refusal. Returns the reply. */
-function execute(msg: ClientMessage, run: LiveRun, viewer: Viewer, registry: RunRegistry): ServerMessage {
+function execute(
+  msg: ClientMessage,
+  run: LiveRun,
+  viewer: Viewer,
+  registry: RunRegistry,
+): ServerMessage {
   if (DRIVER_ONLY.has(msg.type) && viewer.role !== 'driver')
-    throw new ProtocolError('forbidden', `only the driver may send "${msg.type}": send {"type":"auth","token":…} with the run's control token`);
+    throw new ProtocolError(
+      'forbidden',
+      `only the driver may send "${msg.type}": send {"type":"auth","token":…} with the run's control token`,
+    );
   const p = run.player;
   const rate = run.cmp.rate;
   switch (msg.type) {
     case 'auth':
-      if (!run.tokenMatches(msg.token)) throw new ProtocolError('bad_token', 'the token does not control this run');
+      if (!run.tokenMatches(msg.token))
+        throw new ProtocolError('bad_token', 'the token does not control this run');
       viewer.role = 'driver';
       return { type: 'role', id: msg.id, role: 'driver' };
     case 'play':
@@ -82,7 +98,10 @@ function execute(msg: ClientMessage, run: LiveRun, viewer: Viewer, registry: Run
  * message) makes the connection the driver. Binary frames carry data, text frames JSON
  * (docs/protocol.md). Every refused message gets an error message and the socket stays open.
  */
-export async function streamPlugin(app: FastifyInstance, { registry, config }: StreamPluginOptions): Promise<void> {
+export async function streamPlugin(
+  app: FastifyInstance,
+  { registry, config }: StreamPluginOptions,
+): Promise<void> {
   app.get<{ Params: { id: string }; Querystring: { token?: string } }>(
     '/api/runs/:id/stream',
     {
@@ -94,34 +113,61 @@ export async function streamPlugin(app: FastifyInstance, { registry, config }: S
       },
     },
     (socket: WebSocket, req) => {
-      const send = (m: ServerMessage) => socket.readyState === socket.OPEN && socket.send(JSON.stringify(m));
-      const fail = (code: ErrorCode, message: string, id?: number) => send({ type: 'error', code, message, ...(id === undefined ? {} : { id }) });
+      const send = (m: ServerMessage) =>
+        socket.readyState === socket.OPEN && socket.send(JSON.stringify(m));
+      const fail = (code: ErrorCode, message: string, id?: number) =>
+        send({ type: 'error', code, message, ...(id === undefined ? {} : { id }) });
       const run = registry.get(req.params.id);
       if (!run) {
-        fail('not_found', `no run with id "${req.params.id}" (it may have expired or been deleted)`);
+        fail(
+          'not_found',
+          `no run with id "${req.params.id}" (it may have expired or been deleted)`,
+        );
         socket.close(4404, 'no such run');
         return;
       }
       if (run.hub.viewers.size >= config.maxViewersPerRun) {
-        fail('too_many_viewers', `this run already has ${config.maxViewersPerRun} viewers (AGELAB_MAX_VIEWERS_PER_RUN)`);
+        fail(
+          'too_many_viewers',
+          `this run already has ${config.maxViewersPerRun} viewers (AGELAB_MAX_VIEWERS_PER_RUN)`,
+        );
         socket.close(4429, 'too many viewers');
         return;
       }
       const token = req.query.token;
-      const viewer: Viewer = { socket, role: run.tokenMatches(token) ? 'driver' : 'viewer', seq: 0, needsKeyframe: true, needsState: false, skipped: 0 };
+      const viewer: Viewer = {
+        socket,
+        role: run.tokenMatches(token) ? 'driver' : 'viewer',
+        seq: 0,
+        needsKeyframe: true,
+        needsState: false,
+        skipped: 0,
+      };
       run.touch();
       run.hub.add(viewer, run.welcome(viewer.role, config));
-      if (token !== undefined && viewer.role !== 'driver') fail('bad_token', 'the token in the URL does not control this run; watching only');
+      if (token !== undefined && viewer.role !== 'driver')
+        fail('bad_token', 'the token in the URL does not control this run; watching only');
       req.log.info({ run: run.id, role: viewer.role }, 'viewer joined');
       const allow = rateLimiter(config.maxMessagesPerSecond);
 
       socket.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
         run.touch();
-        if (!allow()) return fail('rate_limited', `more than ${config.maxMessagesPerSecond} messages a second; this one was ignored`);
-        if (isBinary) return fail('binary_not_accepted', 'viewers send JSON text messages; binary frames are for data from the server');
+        if (!allow())
+          return fail(
+            'rate_limited',
+            `more than ${config.maxMessagesPerSecond} messages a second; this one was ignored`,
+          );
+        if (isBinary)
+          return fail(
+            'binary_not_accepted',
+            'viewers send JSON text messages; binary frames are for data from the server',
+          );
         const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
         if (bytes.length > config.maxMessageBytes)
-          return fail('too_large', `message of ${bytes.length} bytes is over the limit of ${config.maxMessageBytes} (AGELAB_MAX_MESSAGE_BYTES)`);
+          return fail(
+            'too_large',
+            `message of ${bytes.length} bytes is over the limit of ${config.maxMessageBytes} (AGELAB_MAX_MESSAGE_BYTES)`,
+          );
         let msg: ClientMessage;
         try {
           msg = parseClientMessage(bytes.toString('utf8'));
@@ -135,7 +181,11 @@ export async function streamPlugin(app: FastifyInstance, { registry, config }: S
         } catch (e) {
           if (e instanceof ProtocolError) return fail(e.code, e.message, msg.id);
           req.log.error({ err: e, run: run.id }, 'command failed');
-          fail('internal', `"${msg.type}" failed: ${e instanceof Error ? e.message : String(e)}`, msg.id);
+          fail(
+            'internal',
+            `"${msg.type}" failed: ${e instanceof Error ? e.message : String(e)}`,
+            msg.id,
+          );
         }
       });
       socket.on('close', () => {

@@ -14,6 +14,8 @@ export async function webPlugin(app: FastifyInstance, { root }: { root: string }
     reply
       .code(503)
       .type('text/html; charset=utf-8')
-      .send('<!doctype html><title>AgeLab</title><p>The web app is not built. Run <code>npm run build -w apps/web</code> (or <code>npm start</code>).</p>'),
+      .send(
+        '<!doctype html><title>AgeLab</title><p>The web app is not built. Run <code>npm run build -w apps/web</code> (or <code>npm start</code>).</p>',
+      ),
   );
 }
