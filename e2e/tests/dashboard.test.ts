@@ -14,14 +14,29 @@ let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
-  if (!existsSync(`${webDist}/index.html`)) throw new Error('apps/web/dist is missing: run `npm run build -w apps/web` first (npm run e2e does)');
-  app = await buildApp({ ...DEFAULT_CONFIG, port: 0, host: '127.0.0.1', webDist }, { logger: false });
+  if (!existsSync(`${webDist}/index.html`))
+    throw new Error(
+      'apps/web/dist is missing: run `npm run build -w apps/web` first (npm run e2e does)',
+    );
+  app = await buildApp(
+    { ...DEFAULT_CONFIG, port: 0, host: '127.0.0.1', webDist },
+    { logger: false },
+  );
   await app.listen({ port: 0, host: '127.0.0.1' });
   const addr = app.server.address();
   base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 });
 
@@ -44,15 +59,21 @@ describe('the dashboard', () => {
     await page.goto(base);
     await page.getByRole('button', { name: 'Play' }).waitFor();
     expect(page.url()).toMatch(/\?run=/);
-    await expect.poll(() => page.locator('figcaption').allTextContents()).toEqual(['always-old', 'unmap-emulation', 'ept-ad-bits']);
+    await expect
+      .poll(() => page.locator('figcaption').allTextContents())
+      .toEqual(['always-old', 'unmap-emulation', 'ept-ad-bits']);
     expect(await page.locator('.role').textContent()).toBe('you drive');
 
     await page.getByLabel('speed').selectOption('100');
     await page.getByRole('button', { name: 'Play' }).click();
     // Swap-outs start as soon as the cgroup fills at boot...
-    await expect.poll(async () => (await row(page, 'pswpout'))[0], { timeout: 30_000 }).toBeGreaterThan(1000);
+    await expect
+      .poll(async () => (await row(page, 'pswpout'))[0], { timeout: 30_000 })
+      .toBeGreaterThan(1000);
     // ...and, some simulated seconds later, always-old starts swapping out pages of the hot set.
-    await expect.poll(async () => (await row(page, 'sim_hot_pages_swapped_out'))[0], { timeout: 40_000 }).toBeGreaterThan(100);
+    await expect
+      .poll(async () => (await row(page, 'sim_hot_pages_swapped_out'))[0], { timeout: 40_000 })
+      .toBeGreaterThan(100);
     await page.getByRole('button', { name: 'Pause' }).click();
     await page.getByRole('button', { name: 'Play' }).waitFor();
 

@@ -63,13 +63,11 @@ export async function buildApp(
     return reply.code(status).send(body);
   });
   app.setNotFoundHandler((req, reply) =>
-    reply
-      .code(404)
-      .send({
-        statusCode: 404,
-        error: 'not_found',
-        message: `no route ${req.method} ${req.url}`,
-      } satisfies ErrorBody),
+    reply.code(404).send({
+      statusCode: 404,
+      error: 'not_found',
+      message: `no route ${req.method} ${req.url}`,
+    } satisfies ErrorBody),
   );
 
   await app.register(fastifySwagger, {

@@ -15,7 +15,9 @@ export function App() {
         <h1>AgeLab</h1>
         <p className="sub">
           KVM EPT accessed-bit emulation (2010) under Linux 2.6.33 memcg reclaim —{' '}
-          {welcome ? `${welcome.scenarioName}, ${welcome.guestPages.toLocaleString('en-US')} guest pages` : status}
+          {welcome
+            ? `${welcome.scenarioName}, ${welcome.guestPages.toLocaleString('en-US')} guest pages`
+            : status}
         </p>
       </header>
       <Controls />
@@ -32,7 +34,8 @@ export function App() {
       <KnobLog />
       {runId && (
         <p className="share">
-          Viewers follow with <a href={viewerLink}>{viewerLink}</a> (watch only; your token stays in this tab).
+          Viewers follow with <a href={viewerLink}>{viewerLink}</a> (watch only; your token stays in
+          this tab).
         </p>
       )}
       {errors.length > 0 && (

@@ -30,13 +30,22 @@ export function Controls() {
           <button disabled={busy} onClick={() => send({ type: 'step', until: 'reclaim' })}>
             To next reclaim
           </button>
-          <button disabled={run.time < 1} onClick={() => send({ type: 'seek', time: Math.max(0, run.time - 5) })}>
+          <button
+            disabled={run.time < 1}
+            onClick={() => send({ type: 'seek', time: Math.max(0, run.time - 5) })}
+          >
             −5 s
           </button>
           <button onClick={() => send({ type: 'reset' })}>Reset</button>
           <label title="memory.limit_in_bytes of the guest's cgroup, applied to every run at this reference">
             cgroup limit{' '}
-            <select defaultValue="" onChange={(e) => e.target.value && send({ type: 'knob', name: 'limitMiB', value: Number(e.target.value) })}>
+            <select
+              defaultValue=""
+              onChange={(e) =>
+                e.target.value &&
+                send({ type: 'knob', name: 'limitMiB', value: Number(e.target.value) })
+              }
+            >
               <option value="" disabled>
                 MiB…
               </option>
@@ -49,7 +58,10 @@ export function Controls() {
           </label>
           <label>
             speed{' '}
-            <select value={run.speed} onChange={(e) => send({ type: 'speed', value: Number(e.target.value) })}>
+            <select
+              value={run.speed}
+              onChange={(e) => send({ type: 'speed', value: Number(e.target.value) })}
+            >
               {[...new Set([...SPEEDS, run.speed])].map((s) => (
                 <option key={s} value={s}>
                   {s}× (sim s per s)
@@ -59,11 +71,15 @@ export function Controls() {
           </label>
         </>
       )}
-      <button onClick={() => send({ type: 'fork' })} title="copy this run at its current time, as a run you drive">
+      <button
+        onClick={() => send({ type: 'fork' })}
+        title="copy this run at its current time, as a run you drive"
+      >
         Fork
       </button>
       <span className="clock" data-testid="clock">
-        t = {run.time.toFixed(2)} s · ref {run.refIndex.toLocaleString('en-US')} · {run.playing ? 'playing' : run.busy ? 'stepping' : 'paused'}
+        t = {run.time.toFixed(2)} s · ref {run.refIndex.toLocaleString('en-US')} ·{' '}
+        {run.playing ? 'playing' : run.busy ? 'stepping' : 'paused'}
       </span>
       <span className={`role ${role}`}>{driver ? 'you drive' : 'watching'}</span>
     </div>

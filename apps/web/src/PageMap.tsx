@@ -40,7 +40,15 @@ export function PageMap({ run }: { run: number }) {
     return () => cancelAnimationFrame(id);
   }, [version, pages]);
 
-  return <canvas ref={canvas} className="pagemap" width={SIDE} height={SIDE} data-testid={`pagemap-${run}`} />;
+  return (
+    <canvas
+      ref={canvas}
+      className="pagemap"
+      width={SIDE}
+      height={SIDE}
+      data-testid={`pagemap-${run}`}
+    />
+  );
 }
 
 export function Legend() {

@@ -61,7 +61,9 @@ export function adoptFork(runId: string, token: string): void {
 function connect(id: string, token: string | null): void {
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const q = token ? `?token=${encodeURIComponent(token)}` : '';
-  const ws = new WebSocket(`${proto}//${location.host}/api/runs/${encodeURIComponent(id)}/stream${q}`);
+  const ws = new WebSocket(
+    `${proto}//${location.host}/api/runs/${encodeURIComponent(id)}/stream${q}`,
+  );
   ws.binaryType = 'arraybuffer';
   socket = ws;
   useLab.setState({ status: 'connecting', runId: id, token, counters: [], pages: [], events: [] });
@@ -85,7 +87,9 @@ function onMessage(m: ServerMessage): void {
         role: m.role,
         run: m.state,
         pages: m.policies.map(() => new Uint8Array(m.guestPages)),
-        counters: m.policies.map(() => new Float64Array(m.counterNames.length + m.derivedNames.length)),
+        counters: m.policies.map(
+          () => new Float64Array(m.counterNames.length + m.derivedNames.length),
+        ),
         events: m.policies.map(() => 0),
       });
       break;
@@ -110,7 +114,8 @@ function onFrame(f: Frame): void {
   const s = useLab.getState();
   switch (f.type) {
     case FRAME.KEYFRAME:
-      if (s.pages[f.runIndex]) s.pages[f.runIndex].set(f.pages.subarray(0, s.pages[f.runIndex].length));
+      if (s.pages[f.runIndex])
+        s.pages[f.runIndex].set(f.pages.subarray(0, s.pages[f.runIndex].length));
       useLab.setState({ pagesVersion: s.pagesVersion + 1 });
       break;
     case FRAME.DELTA: {

@@ -15,25 +15,51 @@ const codeOf = (text: string): string => {
 
 describe('viewer messages', () => {
   it('accepts every well-formed message and keeps its id', () => {
-    expect(parseClientMessage('{"type":"play","speed":2,"id":7}')).toEqual({ type: 'play', speed: 2, id: 7 });
+    expect(parseClientMessage('{"type":"play","speed":2,"id":7}')).toEqual({
+      type: 'play',
+      speed: 2,
+      id: 7,
+    });
     expect(parseClientMessage('{"type":"step"}')).toEqual({ type: 'step', refs: 1 });
-    expect(parseClientMessage('{"type":"step","seconds":0.5}')).toEqual({ type: 'step', seconds: 0.5 });
-    expect(parseClientMessage('{"type":"step","until":"reclaim"}')).toEqual({ type: 'step', until: 'reclaim' });
+    expect(parseClientMessage('{"type":"step","seconds":0.5}')).toEqual({
+      type: 'step',
+      seconds: 0.5,
+    });
+    expect(parseClientMessage('{"type":"step","until":"reclaim"}')).toEqual({
+      type: 'step',
+      until: 'reclaim',
+    });
     expect(parseClientMessage('{"type":"seek","time":3}')).toEqual({ type: 'seek', time: 3 });
-    expect(parseClientMessage('{"type":"knob","name":"limitMiB","value":96}')).toEqual({ type: 'knob', name: 'limitMiB', value: 96 });
-    expect(parseClientMessage('{"type":"auth","token":"abc"}')).toEqual({ type: 'auth', token: 'abc' });
-    for (const t of ['pause', 'reset', 'fork', 'keyframe']) expect(parseClientMessage(JSON.stringify({ type: t }))).toEqual({ type: t });
+    expect(parseClientMessage('{"type":"knob","name":"limitMiB","value":96}')).toEqual({
+      type: 'knob',
+      name: 'limitMiB',
+      value: 96,
+    });
+    expect(parseClientMessage('{"type":"auth","token":"abc"}')).toEqual({
+      type: 'auth',
+      token: 'abc',
+    });
+    for (const t of ['pause', 'reset', 'fork', 'keyframe'])
+      expect(parseClientMessage(JSON.stringify({ type: t }))).toEqual({ type: t });
   });
 
   it('names the problem of each bad message', () => {
     expect(codeOf('{nope')).toMatch(/^bad_json: message is not JSON/);
     expect(codeOf('[1]')).toMatch(/^bad_message: message must be a JSON object/);
     expect(codeOf('{"type":"dance"}')).toMatch(/^unknown_type: unknown message type "dance"/);
-    expect(codeOf('{"type":"step","refs":0}')).toMatch(/step\.refs: 0 is out of range; allowed 1 to/);
+    expect(codeOf('{"type":"step","refs":0}')).toMatch(
+      /step\.refs: 0 is out of range; allowed 1 to/,
+    );
     expect(codeOf('{"type":"step","refs":1.5}')).toMatch(/step\.refs: expected an integer/);
-    expect(codeOf('{"type":"step","refs":1,"seconds":1}')).toMatch(/exactly one of refs, seconds, until/);
-    expect(codeOf('{"type":"seek"}')).toMatch(/seek: give exactly one of refIndex, time \(got none\)/);
-    expect(codeOf('{"type":"knob","name":"swap","value":1}')).toMatch(/knob\.name: "swap" is not a knob/);
+    expect(codeOf('{"type":"step","refs":1,"seconds":1}')).toMatch(
+      /exactly one of refs, seconds, until/,
+    );
+    expect(codeOf('{"type":"seek"}')).toMatch(
+      /seek: give exactly one of refIndex, time \(got none\)/,
+    );
+    expect(codeOf('{"type":"knob","name":"swap","value":1}')).toMatch(
+      /knob\.name: "swap" is not a knob/,
+    );
     expect(codeOf('{"type":"speed"}')).toMatch(/speed\.value: required/);
     expect(codeOf('{"type":"play","sped":1}')).toMatch(/play: unknown field "sped"/);
     expect(codeOf('{"type":"auth","token":""}')).toMatch(/auth\.token/);
@@ -42,17 +68,56 @@ describe('viewer messages', () => {
 
 describe('any text at all', () => {
   it('is either a valid message or a ProtocolError, never another exception', () => {
-    const objects = fc.dictionary(fc.constantFrom('type', 'id', 'refs', 'seconds', 'until', 'time', 'refIndex', 'name', 'value', 'token', 'speed'), fc.jsonValue());
-    const typed = fc.tuple(fc.constantFrom('auth', 'play', 'pause', 'step', 'speed', 'reset', 'seek', 'knob', 'fork', 'keyframe', 'x'), objects).map(([type, o]) => ({ ...o, type }));
+    const objects = fc.dictionary(
+      fc.constantFrom(
+        'type',
+        'id',
+        'refs',
+        'seconds',
+        'until',
+        'time',
+        'refIndex',
+        'name',
+        'value',
+        'token',
+        'speed',
+      ),
+      fc.jsonValue(),
+    );
+    const typed = fc
+      .tuple(
+        fc.constantFrom(
+          'auth',
+          'play',
+          'pause',
+          'step',
+          'speed',
+          'reset',
+          'seek',
+          'knob',
+          'fork',
+          'keyframe',
+          'x',
+        ),
+        objects,
+      )
+      .map(([type, o]) => ({ ...o, type }));
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.jsonValue().map((v) => JSON.stringify(v)), typed.map((v) => JSON.stringify(v))), (text) => {
-        try {
-          const m = parseClientMessage(text);
-          expect(typeof m.type).toBe('string');
-        } catch (e) {
-          expect(e).toBeInstanceOf(ProtocolError);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+          typed.map((v) => JSON.stringify(v)),
+        ),
+        (text) => {
+          try {
+            const m = parseClientMessage(text);
+            expect(typeof m.type).toBe('string');
+          } catch (e) {
+            expect(e).toBeInstanceOf(ProtocolError);
+          }
+        },
+      ),
       { numRuns: 2000 },
     );
   });

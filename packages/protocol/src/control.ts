@@ -1,7 +1,13 @@
 import { PROTOCOL_VERSION, ProtocolError, type ErrorCode } from './version.ts';
 
 /** The knobs a driver may turn while a run plays (sim-core's KNOB_NAMES, repeated to keep this package pure). */
-export const KNOBS = ['limitMiB', 'hotMiB', 'thp', 'khugepagedPagesToScan', 'khugepagedScanSleepMs'] as const;
+export const KNOBS = [
+  'limitMiB',
+  'hotMiB',
+  'thp',
+  'khugepagedPagesToScan',
+  'khugepagedScanSleepMs',
+] as const;
 export type Knob = (typeof KNOBS)[number];
 
 export interface KnobChange {
@@ -76,7 +82,15 @@ export type ClientMessage =
 export type ClientType = ClientMessage['type'];
 
 /** Messages that change the run: only the driver (holder of the token) may send them. */
-export const DRIVER_ONLY: ReadonlySet<ClientType> = new Set(['play', 'pause', 'step', 'speed', 'reset', 'seek', 'knob']);
+export const DRIVER_ONLY: ReadonlySet<ClientType> = new Set([
+  'play',
+  'pause',
+  'step',
+  'speed',
+  'reset',
+  'seek',
+  'knob',
+]);
 
 // ---- server → viewer (JSON text frames) ----
 
@@ -150,15 +164,20 @@ const bad = (message: string): ProtocolError => new ProtocolError('bad_message',
 type Obj = Record<string, unknown>;
 
 function allowOnly(m: Obj, keys: readonly string[]): void {
-  for (const k of Object.keys(m)) if (!keys.includes(k)) throw bad(`${String(m.type)}: unknown field "${k}"; allowed: ${keys.join(', ')}`);
+  for (const k of Object.keys(m))
+    if (!keys.includes(k))
+      throw bad(`${String(m.type)}: unknown field "${k}"; allowed: ${keys.join(', ')}`);
 }
 
 function num(m: Obj, key: string, min: number, max: number, int = false): number | undefined {
   const v = m[key];
   if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(`${String(m.type)}.${key}: expected a number, got ${JSON.stringify(v)}`);
-  if (int && !Number.isInteger(v)) throw bad(`${String(m.type)}.${key}: expected an integer, got ${v}`);
-  if (v < min || v > max) throw bad(`${String(m.type)}.${key}: ${v} is out of range; allowed ${min} to ${max}`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw bad(`${String(m.type)}.${key}: expected a number, got ${JSON.stringify(v)}`);
+  if (int && !Number.isInteger(v))
+    throw bad(`${String(m.type)}.${key}: expected an integer, got ${v}`);
+  if (v < min || v > max)
+    throw bad(`${String(m.type)}.${key}: ${v} is out of range; allowed ${min} to ${max}`);
   return v;
 }
 
@@ -170,7 +189,9 @@ function required<T>(v: T | undefined, m: Obj, key: string): T {
 function exactlyOne(m: Obj, keys: readonly string[], optional: boolean): void {
   const given = keys.filter((k) => m[k] !== undefined);
   if (given.length > 1 || (!optional && given.length === 0))
-    throw bad(`${String(m.type)}: give exactly one of ${keys.join(', ')} (got ${given.length ? given.join(', ') : 'none'})`);
+    throw bad(
+      `${String(m.type)}: give exactly one of ${keys.join(', ')} (got ${given.length ? given.join(', ') : 'none'})`,
+    );
 }
 
 /** Bounds that keep one message from asking for unbounded work; the server applies its own limits too. */
@@ -192,9 +213,13 @@ export function parseClientMessage(text: string): ClientMessage {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    throw new ProtocolError('bad_json', `message is not JSON: ${e instanceof Error ? e.message : String(e)}`);
+    throw new ProtocolError(
+      'bad_json',
+      `message is not JSON: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad('message must be a JSON object');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw bad('message must be a JSON object');
   const m = raw as Obj;
   if (typeof m.type !== 'string') throw bad('message needs a string "type"');
   const id = num(m, 'id', 0, 2 ** 53 - 1, true);
@@ -223,7 +248,8 @@ export function parseClientMessage(text: string): ClientMessage {
       exactlyOne(m, ['refs', 'seconds', 'until'], true);
       const refs = num(m, 'refs', 1, B.maxStepRefs, true);
       const seconds = num(m, 'seconds', 1e-9, B.maxStepSeconds);
-      if (m.until !== undefined && m.until !== 'reclaim') throw bad(`step.until: expected "reclaim", got ${JSON.stringify(m.until)}`);
+      if (m.until !== undefined && m.until !== 'reclaim')
+        throw bad(`step.until: expected "reclaim", got ${JSON.stringify(m.until)}`);
       if (refs !== undefined) return withId({ type: 'step', refs });
       if (seconds !== undefined) return withId({ type: 'step', seconds });
       if (m.until === 'reclaim') return withId({ type: 'step', until: 'reclaim' });
@@ -231,19 +257,28 @@ export function parseClientMessage(text: string): ClientMessage {
     }
     case 'speed': {
       allowOnly(m, ['type', 'id', 'value']);
-      return withId({ type: 'speed', value: required(num(m, 'value', 0.001, B.maxSpeed), m, 'value') });
+      return withId({
+        type: 'speed',
+        value: required(num(m, 'value', 0.001, B.maxSpeed), m, 'value'),
+      });
     }
     case 'seek': {
       allowOnly(m, ['type', 'id', 'refIndex', 'time']);
       exactlyOne(m, ['refIndex', 'time'], false);
       const refIndex = num(m, 'refIndex', 0, B.maxRefIndex, true);
       const time = num(m, 'time', 0, B.maxRefIndex);
-      return withId(refIndex !== undefined ? { type: 'seek', refIndex } : { type: 'seek', time: required(time, m, 'time') });
+      return withId(
+        refIndex !== undefined
+          ? { type: 'seek', refIndex }
+          : { type: 'seek', time: required(time, m, 'time') },
+      );
     }
     case 'knob': {
       allowOnly(m, ['type', 'id', 'name', 'value']);
       if (typeof m.name !== 'string' || !(KNOBS as readonly string[]).includes(m.name))
-        throw bad(`knob.name: ${JSON.stringify(m.name)} is not a knob; allowed: ${KNOBS.join(', ')}`);
+        throw bad(
+          `knob.name: ${JSON.stringify(m.name)} is not a knob; allowed: ${KNOBS.join(', ')}`,
+        );
       const value = required(num(m, 'value', 0, B.maxKnobValue), m, 'value');
       return withId({ type: 'knob', name: m.name as Knob, value });
     }

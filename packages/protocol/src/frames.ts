@@ -91,7 +91,8 @@ export function encodeFrame(f: FrameBody): Uint8Array<ArrayBuffer> {
       break;
     case FRAME.DELTA: {
       const n = f.index.length;
-      if (f.value.length !== n) throw new ProtocolError('bad_frame', `delta: ${n} indices but ${f.value.length} values`);
+      if (f.value.length !== n)
+        throw new ProtocolError('bad_frame', `delta: ${n} indices but ${f.value.length} values`);
       v.setUint32(o, n, true);
       o += 8;
       for (let i = 0; i < n; i++, o += 4) v.setUint32(o, f.index[i], true);
@@ -127,7 +128,11 @@ export function stampSeq(frame: Uint8Array, seq: number): void {
 }
 
 function need(bytes: Uint8Array, n: number, what: string): void {
-  if (bytes.byteLength < n) throw new ProtocolError('bad_frame', `${what}: frame of ${bytes.byteLength} bytes is shorter than ${n}`);
+  if (bytes.byteLength < n)
+    throw new ProtocolError(
+      'bad_frame',
+      `${what}: frame of ${bytes.byteLength} bytes is shorter than ${n}`,
+    );
 }
 
 /** Decode a frame; throws ProtocolError on a wrong magic, version, type or length. */
@@ -136,12 +141,20 @@ export function decodeFrame(input: ArrayBuffer | Uint8Array): Frame {
   need(bytes, HEADER_BYTES, 'header');
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = v.getUint16(0, true);
-  if (magic !== FRAME_MAGIC) throw new ProtocolError('bad_frame', `not an AgeLab frame (magic 0x${magic.toString(16)})`);
+  if (magic !== FRAME_MAGIC)
+    throw new ProtocolError('bad_frame', `not an AgeLab frame (magic 0x${magic.toString(16)})`);
   const version = v.getUint8(2);
   if (version !== PROTOCOL_VERSION)
-    throw new ProtocolError('bad_frame', `frame version ${version}, this side speaks ${PROTOCOL_VERSION}`);
+    throw new ProtocolError(
+      'bad_frame',
+      `frame version ${version}, this side speaks ${PROTOCOL_VERSION}`,
+    );
   const type = v.getUint8(3);
-  const base = { runIndex: v.getUint16(4, true), seq: v.getUint32(8, true), refIndex: v.getFloat64(16, true) };
+  const base = {
+    runIndex: v.getUint16(4, true),
+    seq: v.getUint32(8, true),
+    refIndex: v.getFloat64(16, true),
+  };
   let o = HEADER_BYTES;
   need(bytes, o + 8, 'payload');
   const n = v.getUint32(o, true);
