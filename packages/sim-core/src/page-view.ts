@@ -33,10 +33,22 @@ export const PV_HOST_YOUNG = 64;
 /** backed by a transparent hugepage */
 export const PV_THP = 128;
 
+/** Residency by (present | swapcache << 1 | holds a swap slot << 2). */
+const RESIDENCY = Uint8Array.from([
+  PV_UNTOUCHED, // not present, no slot
+  PV_RESIDENT,
+  PV_UNTOUCHED, // (swapcache without present does not occur)
+  PV_SWAPCACHE,
+  PV_SWAPPED, // not present, slot: swapped out
+  PV_RESIDENT, // present with a slot (after try_to_free_swap was skipped)
+  PV_SWAPPED,
+  PV_SWAPCACHE,
+]);
+
 /**
  * Fill `out` (length ≥ guest pages) with the view byte of every page. One pass over the typed
- * arrays with everything hoisted: a 1M-page guest is a few milliseconds, and the server does this
- * for every publish.
+ * arrays, mostly branch-free (page states are mixed at random, so branches mispredict): the
+ * server does this for every publish, and a 1M-page guest takes a few milliseconds.
  */
 export function pageView(sim: Simulation, out: Uint8Array): void {
   const h = sim.host;
@@ -47,27 +59,44 @@ export function pageView(sim: Simulation, out: Uint8Array): void {
   const touch = h.lastTouch;
   const spte4k = sim.kvm.spte4k;
   const spte2m = sim.kvm.spte2m;
-  // lastTouch holds reference index + 1 − touchEpoch; hot means within the window
-  const hotFrom = h.now + 1 - h.cfg.hotWindowRefs - h.touchEpoch;
+  // lastTouch holds reference index + 1 − touchEpoch (0 = never): hot means within the window
+  const hotFrom = Math.max(0, h.now + 1 - h.cfg.hotWindowRefs - h.touchEpoch);
+  // Imported constants are module bindings; copied into locals they are plain constants to the
+  // JIT (measured: a third faster).
+  const TAIL = PG_TAIL;
+  const PRESENT = PG_PRESENT;
+  const SWAPCACHE = PG_SWAPCACHE;
+  const ACTIVE = PG_ACTIVE;
+  const REFERENCED = PG_REFERENCED;
+  const COMPOUND = PG_HEAD | PG_TAIL;
+  const TO_ACTIVE = PV_ACTIVE / PG_ACTIVE;
+  const MAPPED = PV_EPT_MAPPED;
+  const MAPPED_2M = PV_EPT_MAPPED | PV_EPT_2M;
+  const HOT = PV_HOT;
+  const HOST_YOUNG = PV_HOST_YOUNG;
+  const THP = PV_THP;
+  const YOUNG = PTE_YOUNG;
+  const SPTE = SPTE_PRESENT;
+  const SHIFT = HPAGE_SHIFT;
+  const residency = RESIDENCY;
   for (let g = 0; g < n; g++) {
     const fl = flags[g];
-    let v: number;
-    if (fl & PG_PRESENT) v = fl & PG_SWAPCACHE ? PV_SWAPCACHE : PV_RESIDENT;
-    else v = slot[g] >= 0 ? PV_SWAPPED : PV_UNTOUCHED;
-    let hf = fl;
-    let young = pte[g] & PTE_YOUNG;
-    if (fl & PG_TAIL) {
-      const head = (g >>> HPAGE_SHIFT) << HPAGE_SHIFT;
+    let hf = fl; // the struct page that is on the LRU: the head, for a THP tail
+    let young = pte[g];
+    if (fl & TAIL) {
+      const head = (g >>> SHIFT) << SHIFT;
       hf = flags[head];
-      young = pte[head] & PTE_YOUNG;
+      young = pte[head];
     }
-    if (hf & PG_ACTIVE) v |= PV_ACTIVE;
-    if (spte2m[g >>> HPAGE_SHIFT] & SPTE_PRESENT) v |= PV_EPT_MAPPED | PV_EPT_2M;
-    else if (spte4k[g] & SPTE_PRESENT) v |= PV_EPT_MAPPED;
-    const t = touch[g];
-    if (t !== 0 && t > hotFrom) v |= PV_HOT;
-    if (hf & PG_REFERENCED || young) v |= PV_HOST_YOUNG;
-    if (fl & (PG_HEAD | PG_TAIL)) v |= PV_THP;
+    const res = (fl & PRESENT) | ((fl & SWAPCACHE) >>> 3) | ((~slot[g] >>> 31) << 2);
+    let v =
+      residency[res] |
+      ((hf & ACTIVE) * TO_ACTIVE) |
+      ((spte2m[g >>> SHIFT] & SPTE) * MAPPED_2M) |
+      ((spte4k[g] & SPTE) * MAPPED);
+    if (touch[g] > hotFrom) v |= HOT;
+    if ((hf & REFERENCED) | (young & YOUNG)) v |= HOST_YOUNG;
+    if (fl & COMPOUND) v |= THP;
     out[g] = v;
   }
 }
