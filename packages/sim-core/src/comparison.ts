@@ -319,8 +319,4 @@ export class Comparison {
     ];
     return c;
   }
-
-  checkpointBytes(): number {
-    return this.checkpoints.reduce((a, c) => a + c.bytes, 0);
-  }
 }

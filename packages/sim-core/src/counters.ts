@@ -63,5 +63,5 @@ export const KVM_OFFSET = HOST_COUNTERS.names.length;
 /** Counters that are levels, not event counts: a viewer shows them as they are, not as rates. */
 export const GAUGES: ReadonlySet<string> = new Set<string>([...HOST_GAUGES, 'largepages']);
 
-const h = HOST_COUNTERS.index;
-export const C = h;
+/** Host counter indices, for the hot paths. */
+export const C = HOST_COUNTERS.index;

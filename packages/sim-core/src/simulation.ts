@@ -13,8 +13,7 @@ import { ALL_COUNTERS, C, KVM_OFFSET, type CounterName } from './counters.ts';
 import { EventLog, type EventMode } from './event-log.ts';
 import { HostMm, type HostConfig } from './host/host-mm.ts';
 import { khugepagedScan } from './host/huge-memory.ts';
-import { MEM_CGROUP_RECLAIM_RETRIES } from './host/memcontrol.ts';
-import { tryToFreeMemCgroupPages } from './host/vmscan.ts';
+import { memCgroupResizeLimit } from './host/memcontrol.ts';
 import { HPAGE_SHIFT, PG_HEAD, PG_PRESENT, PG_TAIL, PTE_PRESENT } from './host/page-flags.ts';
 import { pagesOf, type Scenario } from './scenario.ts';
 import { bootRefs } from './workload/build.ts';
@@ -23,6 +22,7 @@ import { bootRefs } from './workload/build.ts';
 export const REF_SAMPLE_STRIDE = 1024;
 
 export function hostConfigOf(s: Scenario): HostConfig {
+  const hotWindowRefs = Math.max(1, Math.round((s.truth.hotWindowMs / 1000) * s.rate));
   return {
     guestPages: pagesOf(s.guest.memoryMiB),
     limitPages: pagesOf(s.host.memcgLimitMiB),
@@ -31,11 +31,9 @@ export function hostConfigOf(s: Scenario): HostConfig {
     pageCluster: s.host.pageCluster,
     thp: s.thp.enabled,
     khugepaged: { ...s.thp.khugepaged },
-    hotWindowRefs: Math.max(1, Math.round((s.truth.hotWindowMs / 1000) * s.rate)),
+    hotWindowRefs,
     // boot touches every page once: those touches say nothing about the working set
-    truthFromRefs:
-      (s.boot ? bootRefs(pagesOf(s.guest.memoryMiB)) : 0) +
-      Math.max(1, Math.round((s.truth.hotWindowMs / 1000) * s.rate)),
+    truthFromRefs: (s.boot ? bootRefs(pagesOf(s.guest.memoryMiB)) : 0) + hotWindowRefs,
   };
 }
 
@@ -230,17 +228,10 @@ export class Simulation {
     khugepagedScan(this.host);
   }
 
-  /**
-   * Writing memory.limit_in_bytes: mem_cgroup_resize_limit(), mm/memcontrol.c v2.6.33, reclaims
-   * until usage fits under the new limit (or gives up, as the kernel returns -EBUSY).
-   */
+  /** Writing memory.limit_in_bytes (see memCgroupResizeLimit). */
   setLimitPages(pages: number, at: number): void {
     this.host.now = at;
-    this.host.limit = pages;
-    let retries = MEM_CGROUP_RECLAIM_RETRIES;
-    while (this.host.usage > this.host.limit) {
-      if (tryToFreeMemCgroupPages(this.host) === 0 && --retries === 0) break;
-    }
+    memCgroupResizeLimit(this.host, pages);
   }
 
   setThp(enabled: boolean): void {

@@ -43,12 +43,6 @@ export class LruLists {
     this.nrPages[lru] += this.pages(g);
   }
 
-  /** Insert g right after `at` (a gfn or a sentinel) on list `lru`. */
-  addAfter(lru: number, at: number, g: number): void {
-    this.insertAfter(at, g);
-    this.nrPages[lru] += this.pages(g);
-  }
-
   private insertAfter(at: number, g: number): void {
     const nx = this.next[at];
     this.next[at] = g;
@@ -69,10 +63,6 @@ export class LruLists {
   tail(lru: number): number {
     const t = this.prev[this.base + lru];
     return t === this.base + lru ? -1 : t;
-  }
-
-  sentinel(lru: number): number {
-    return this.base + lru;
   }
 
   /** Every gfn on a list from head to tail (tests, invariants). */

@@ -35,6 +35,18 @@ export function memCgroupChargeOrOverrun(mm: HostMm, nr: number): void {
   if (!memCgroupTryCharge(mm, nr)) mm.usage += nr;
 }
 
+/**
+ * mem_cgroup_resize_limit(), mm/memcontrol.c v2.6.33: set the new limit and reclaim until usage
+ * fits under it, giving up after the retries (where the kernel returns -EBUSY).
+ */
+export function memCgroupResizeLimit(mm: HostMm, pages: number): void {
+  mm.limit = pages;
+  let retries = MEM_CGROUP_RECLAIM_RETRIES;
+  while (mm.usage > mm.limit) {
+    if (tryToFreeMemCgroupPages(mm) === 0 && --retries === 0) break;
+  }
+}
+
 /** mem_cgroup_uncharge_page(), v2.6.33. */
 export function memCgroupUncharge(mm: HostMm, nr: number): void {
   mm.usage -= nr;
