@@ -19,7 +19,7 @@ describe('page view bits on the wire', () => {
     });
   });
 
-  it('knob names and event names match the simulation', async () => {
+  it('knob names match the simulation', async () => {
     const { KNOBS } = await import('@agelab/protocol');
     expect([...KNOBS]).toEqual([...sim.KNOB_NAMES]);
   });
