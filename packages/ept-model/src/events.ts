@@ -34,6 +34,8 @@ export const EV = {
   FALSE_VERDICT: 18,
   /** host page freed after swap-out (pgsteal) */
   PAGE_FREE: 19,
+  /** a neighbour read into the swap cache by swapin_readahead; arg: 0 */
+  SWAP_READAHEAD: 20,
 } as const;
 
 export type EventKind = (typeof EV)[keyof typeof EV];
@@ -42,10 +44,37 @@ export const EVENT_NAMES: readonly string[] = Object.entries(EV)
   .sort((a, b) => a[1] - b[1])
   .map(([name]) => name.toLowerCase());
 
+/**
+ * Where in the kernel an event is raised from: the host sets the site on entry to a reclaim or
+ * scan path (and restores the previous one on the way out), so each event can name the call path
+ * that produced it (sim-core's kernel-paths.ts) without a stack walk. Sites are slow paths only.
+ */
+export const SITE = {
+  /** the guest's own access: tdp_page_fault and what it calls */
+  GUEST: 0,
+  /** shrink_active_list → page_referenced */
+  SHRINK_ACTIVE: 1,
+  /** shrink_inactive_list → shrink_page_list → page_referenced */
+  SHRINK_PAGE_LIST: 2,
+  /** shrink_page_list → try_to_unmap → mmu_notifier_invalidate_page */
+  TRY_TO_UNMAP: 3,
+  /** shrink_page_list → add_to_swap / pageout / __remove_mapping */
+  PAGEOUT: 4,
+  /** khugepaged_scan_mm_slot → khugepaged_scan_pmd / collapse_huge_page */
+  KHUGEPAGED: 5,
+  /** mem_cgroup_resize_limit → try_to_free_mem_cgroup_pages (the limit knob) */
+  RESIZE_LIMIT: 6,
+  /** kswapd → balance_pgdat (global reclaim) */
+  KSWAPD: 7,
+} as const;
+export type EventSite = (typeof SITE)[keyof typeof SITE];
+
 /** Where events go. `on` is checked before building an event so that a run without viewers pays nothing. */
 export interface EventSink {
   on: boolean;
+  /** The kernel path currently running (SITE); recorded with every event. */
+  site: number;
   emit(kind: EventKind, gfn: number, arg: number): void;
 }
 
-export const NO_EVENTS: EventSink = { on: false, emit() {} };
+export const NO_EVENTS: EventSink = { on: false, site: 0, emit() {} };

@@ -10,9 +10,14 @@ export interface EventBatch {
   gfn: Uint32Array;
   arg: Int32Array;
   at: Float64Array;
+  /** The kernel path each came from (ept-model SITE; see kernel-paths.ts). */
+  site: Uint8Array;
   /** Events that happened in this window but are not in the batch (sampling or overflow). */
   dropped: number;
 }
+
+/** Pages per dirty chunk: a hugepage frame, so a THP's head event covers its tails. */
+export const DIRTY_CHUNK_SHIFT = 9;
 
 /**
  * Where a run's events go between two drains. In `all` mode every event is kept (the viewer is
@@ -22,10 +27,19 @@ export interface EventBatch {
  */
 export class EventLog implements EventSink {
   on: boolean;
+  site = 0;
+  /**
+   * Chunks (2M frames of gfns) whose per-page state may have changed since the last
+   * `takeDirty`: every event marks its frame, whatever the kind filter, because every change of
+   * page state the views show raises an event (readahead included). Lets a viewer's page map
+   * be recomputed for what changed, not the whole guest. Null until someone asks for it.
+   */
+  dirty: Uint8Array | null = null;
   private kind: Uint8Array;
   private gfn: Uint32Array;
   private arg: Int32Array;
   private at: Float64Array;
+  private siteCol: Uint8Array;
   private n = 0;
   private seen = 0;
   private readonly rng = new Prng(0x5eed);
@@ -44,6 +58,19 @@ export class EventLog implements EventSink {
     this.gfn = new Uint32Array(initial);
     this.arg = new Int32Array(initial);
     this.at = new Float64Array(initial);
+    this.siteCol = new Uint8Array(initial);
+  }
+
+  /** Start keeping dirty chunks for a guest of `pages` pages (all dirty at first). */
+  trackDirty(pages: number): Uint8Array {
+    const n = (pages + (1 << DIRTY_CHUNK_SHIFT) - 1) >>> DIRTY_CHUNK_SHIFT;
+    if (this.dirty?.length !== n) this.dirty = new Uint8Array(n).fill(1);
+    return this.dirty;
+  }
+
+  /** Is kind k recorded? */
+  wants(kind: EventKind): boolean {
+    return ((this.kinds >>> kind) & 1) === 1;
   }
 
   get eventMode(): EventMode {
@@ -67,9 +94,12 @@ export class EventLog implements EventSink {
     this.on = other.on;
     this.capacity = other.capacity;
     this.kinds = other.kinds;
+    // A restored state differs from the last one anywhere: a dirty map starts all dirty.
+    if (other.dirty) this.dirty = new Uint8Array(other.dirty.length).fill(1);
   }
 
   emit(kind: EventKind, gfn: number, arg: number): void {
+    if (this.dirty !== null && kind !== 0) this.dirty[gfn >>> DIRTY_CHUNK_SHIFT] = 1;
     if (!((this.kinds >>> kind) & 1)) return;
     this.seen++;
     let slot = this.n;
@@ -85,6 +115,7 @@ export class EventLog implements EventSink {
     this.gfn[slot] = gfn;
     this.arg[slot] = arg;
     this.at[slot] = this.clock.now;
+    this.siteCol[slot] = this.site;
   }
 
   private grow(): void {
@@ -97,6 +128,9 @@ export class EventLog implements EventSink {
     a.set(this.arg);
     const t = new Float64Array(size);
     t.set(this.at);
+    const st = new Uint8Array(size);
+    st.set(this.siteCol);
+    this.siteCol = st;
     this.kind = k;
     this.gfn = g;
     this.arg = a;
@@ -125,6 +159,7 @@ export class EventLog implements EventSink {
       gfn: pick(this.gfn),
       arg: pick(this.arg),
       at: pick(this.at),
+      site: pick(this.siteCol),
       dropped: this.seen - n,
     };
     this.n = 0;

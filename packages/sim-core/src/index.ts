@@ -3,6 +3,7 @@ export * from './comparison.ts';
 export * from './cost-model.ts';
 export * from './counters.ts';
 export * from './event-log.ts';
+export * from './kernel-paths.ts';
 export * from './page-view.ts';
 export * from './presets.ts';
 export * from './prng.ts';

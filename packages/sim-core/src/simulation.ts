@@ -99,7 +99,8 @@ export class Simulation {
    * accessed bit hardware sets, where it has one); any other takes an EPT violation.
    */
   consume(refs: Uint32Array, n: number, base: number): void {
-    if (this.events.on) {
+    // References are far the most numerous events: traced only for a subscriber who asked.
+    if (this.events.on && this.events.wants(EV.REF)) {
       if (this.events.eventMode === 'all') return this.consumeTraced(refs, n, base);
       this.sampleRefs(refs, n, base);
     }
@@ -172,7 +173,7 @@ export class Simulation {
       const g = refs[i];
       this.host.now = base + i;
       if (g < this.host.n)
-        this.events.emit(0, g, this.kvm.spte2m[g >>> HPAGE_SHIFT] & SPTE_PRESENT);
+        this.events.emit(EV.REF, g, this.kvm.spte2m[g >>> HPAGE_SHIFT] & SPTE_PRESENT);
       one[0] = g;
       this.consumeRefs(one, 1, base + i);
     }

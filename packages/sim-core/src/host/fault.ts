@@ -125,6 +125,7 @@ function swapinReadahead(mm: HostMm, g: number, slot: number): number {
     const owner = mm.swap.owner[s];
     if (s === slot || owner < 0 || mm.flags[owner] & PG_PRESENT) continue;
     readSwapPage(mm, owner);
+    if (mm.events.on) mm.events.emit(EV.SWAP_READAHEAD, owner, 0);
     read++;
   }
   readSwapPage(mm, g);

@@ -1,4 +1,4 @@
-import { EV } from '@agelab/ept-model';
+import { EV, SITE } from '@agelab/ept-model';
 import { C } from '../counters.ts';
 import type { HostMm } from './host-mm.ts';
 import { LRU_ACTIVE_ANON, LRU_INACTIVE_ANON } from './lru.ts';
@@ -61,12 +61,15 @@ export function khugepagedScan(mm: HostMm): void {
   const k = mm.cfg.khugepaged;
   const fullFrames = Math.floor(mm.n / HPAGE_PMD_NR);
   if (fullFrames === 0) return;
+  const site = mm.events.site;
+  mm.events.site = SITE.KHUGEPAGED;
   for (let progress = 0; progress < k.pagesToScan; progress += HPAGE_PMD_NR) {
     const f = mm.khugepagedCursor;
     mm.khugepagedCursor = f + 1 === fullFrames ? 0 : f + 1;
     if (mm.khugepagedCursor === 0) mm.c[C.sim_khugepaged_full_scans]++;
     if (mm.pmd[f] === PMD_TABLE && khugepagedScanPmd(mm, f)) collapseHugePage(mm, f);
   }
+  mm.events.site = site;
 }
 
 /**

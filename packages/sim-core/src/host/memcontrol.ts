@@ -1,3 +1,4 @@
+import { SITE } from '@agelab/ept-model';
 import { C } from '../counters.ts';
 import type { HostMm } from './host-mm.ts';
 import { tryToFreeMemCgroupPages } from './vmscan.ts';
@@ -42,9 +43,12 @@ export function memCgroupChargeOrOverrun(mm: HostMm, nr: number): void {
 export function memCgroupResizeLimit(mm: HostMm, pages: number): void {
   mm.limit = pages;
   let retries = MEM_CGROUP_RECLAIM_RETRIES;
+  const site = mm.events.site;
+  mm.events.site = SITE.RESIZE_LIMIT;
   while (mm.usage > mm.limit) {
     if (tryToFreeMemCgroupPages(mm) === 0 && --retries === 0) break;
   }
+  mm.events.site = site;
 }
 
 /** mem_cgroup_uncharge_page(), v2.6.33. */

@@ -1,4 +1,4 @@
-import { EV } from '@agelab/ept-model';
+import { EV, SITE } from '@agelab/ept-model';
 import { C } from '../counters.ts';
 import { splitHugePage } from './huge-memory.ts';
 import type { HostMm } from './host-mm.ts';
@@ -137,6 +137,8 @@ export function shrinkActiveList(mm: HostMm, nrPages: number): void {
   const k = isolate(mm, LRU_ACTIVE_ANON, Math.min(nrPages, SWAP_CLUSTER_MAX));
   let taken = 0;
   let rotated = 0;
+  const site = mm.events.site;
+  mm.events.site = SITE.SHRINK_ACTIVE;
   for (let i = 0; i < k; i++) {
     const g = mm.isolated[i];
     const pages = mm.nrPages(g);
@@ -154,6 +156,7 @@ export function shrinkActiveList(mm: HostMm, nrPages: number): void {
     mm.c[C.pgdeactivate] += mm.nrPages(g);
     if (mm.events.on) mm.events.emit(EV.LRU_DEACTIVATE, g, 0);
   }
+  mm.events.site = site;
 }
 
 /**
@@ -208,18 +211,24 @@ export function shrinkInactiveList(mm: HostMm, maxScan: number): number {
  */
 function shrinkPageList(mm: HostMm, k: number): number {
   let freed = 0;
+  const site = mm.events.site;
   for (let i = 0; i < k; i++) {
     const g = mm.isolated[i];
+    mm.events.site = SITE.SHRINK_PAGE_LIST;
     const referenced = pageReferenced(mm, g);
     if (referenced && pageMappingInuse(mm, g)) {
       activateLocked(mm, g);
       continue;
     }
+    mm.events.site = SITE.PAGEOUT;
     if (!(mm.flags[g] & PG_SWAPCACHE) && !addToSwap(mm, g)) {
       activateLocked(mm, g);
       continue;
     }
-    if (mm.pte[g] & PTE_PRESENT && tryToUnmap(mm, g) === SWAP_FAIL) {
+    mm.events.site = SITE.TRY_TO_UNMAP;
+    const unmapped = !(mm.pte[g] & PTE_PRESENT) || tryToUnmap(mm, g) !== SWAP_FAIL;
+    mm.events.site = SITE.PAGEOUT;
+    if (!unmapped) {
       activateLocked(mm, g);
       continue;
     }
@@ -232,6 +241,7 @@ function shrinkPageList(mm: HostMm, k: number): number {
     mm.isolated[i] = -1;
     freed++;
   }
+  mm.events.site = site;
   return freed;
 }
 
