@@ -14,3 +14,4 @@ export * from './workload/build.ts';
 export * from './workload/source.ts';
 export * from './classic/index.ts';
 export * from './trace/index.ts';
+export * from './sweep/index.ts';

@@ -3,8 +3,6 @@
  * a sweep's axes name them. Paths walk plain JSON: objects by key, arrays by index.
  */
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
