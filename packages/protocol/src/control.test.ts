@@ -14,6 +14,45 @@ const codeOf = (text: string): string => {
 };
 
 describe('viewer messages', () => {
+  it('accepts a viewport and an event subscription', () => {
+    expect(
+      parseClientMessage(
+        '{"type":"viewport","from":0,"to":65536,"cells":1024,"lens":"heat","id":3}',
+      ),
+    ).toEqual({ type: 'viewport', from: 0, to: 65536, cells: 1024, lens: 'heat', id: 3 });
+    expect(
+      parseClientMessage('{"type":"viewport","run":1,"from":5,"to":9,"cells":4,"lens":"huge"}'),
+    ).toEqual({ type: 'viewport', run: 1, from: 5, to: 9, cells: 4, lens: 'huge' });
+    expect(parseClientMessage('{"type":"events","kinds":[]}')).toEqual({
+      type: 'events',
+      kinds: [],
+    });
+    expect(
+      parseClientMessage(
+        '{"type":"events","kinds":["swap_out","age"],"from":10,"to":20,"maxPerSecond":500}',
+      ),
+    ).toEqual({ type: 'events', kinds: ['swap_out', 'age'], from: 10, to: 20, maxPerSecond: 500 });
+  });
+
+  it('names the problem of a bad viewport or subscription', () => {
+    expect(codeOf('{"type":"viewport","from":0,"to":10,"cells":4,"lens":"colour"}')).toMatch(
+      /viewport\.lens: "colour" is not a lens; allowed: residency, lru, belief, heat, huge/,
+    );
+    expect(codeOf('{"type":"viewport","from":10,"to":10,"cells":4,"lens":"lru"}')).toMatch(
+      /viewport\.to: 10 must be greater than from \(10\)/,
+    );
+    expect(codeOf('{"type":"viewport","from":0,"to":10,"lens":"lru"}')).toMatch(
+      /viewport\.cells: required/,
+    );
+    expect(codeOf('{"type":"viewport","from":0,"to":10,"cells":0,"lens":"lru"}')).toMatch(
+      /viewport\.cells: 0 is out of range/,
+    );
+    expect(codeOf('{"type":"events","kinds":"swap_out"}')).toMatch(
+      /events\.kinds: expected an array/,
+    );
+    expect(codeOf('{"type":"events","kinds":[],"from":3}')).toMatch(/give both from and to/);
+  });
+
   it('accepts every well-formed message and keeps its id', () => {
     expect(parseClientMessage('{"type":"play","speed":2,"id":7}')).toEqual({
       type: 'play',

@@ -1,3 +1,4 @@
+import { LENS_NAMES, type LensName } from './lenses.ts';
 import { PROTOCOL_VERSION, ProtocolError, type ErrorCode } from './version.ts';
 
 /** The knobs a driver may turn while a run plays (sim-core's KNOB_NAMES, repeated to keep this package pure). */
@@ -64,9 +65,33 @@ export interface KnobMsg extends Req {
 export interface ForkMsg extends Req {
   type: 'fork';
 }
-/** Ask for a fresh keyframe (after a gap the viewer noticed in `seq`). */
+/** Ask for fresh keyframes of my viewports (after a gap the viewer noticed in `seq`). */
 export interface KeyframeMsg extends Req {
   type: 'keyframe';
+}
+/**
+ * Watch guest frames [from, to) of run `run` (every run when absent) as `cells` cells of `lens`.
+ * The reply is a `viewport` message with the number CELLS frames for it carry; after it, no
+ * frame of an earlier viewport of that run is sent. A viewer with no viewport gets no CELLS.
+ */
+export interface ViewportMsg extends Req {
+  type: 'viewport';
+  run?: number;
+  from: number;
+  to: number;
+  cells: number;
+  lens: LensName;
+}
+/**
+ * Subscribe to events: the kinds by name (`welcome.eventNames`; none = unsubscribe), optionally
+ * only those of guest frames [from, to), at most `maxPerSecond` records per run while playing.
+ */
+export interface EventsMsg extends Req {
+  type: 'events';
+  kinds: string[];
+  from?: number;
+  to?: number;
+  maxPerSecond?: number;
 }
 export type ClientMessage =
   | AuthMsg
@@ -78,7 +103,9 @@ export type ClientMessage =
   | SeekMsg
   | KnobMsg
   | ForkMsg
-  | KeyframeMsg;
+  | KeyframeMsg
+  | ViewportMsg
+  | EventsMsg;
 export type ClientType = ClientMessage['type'];
 
 /** Messages that change the run: only the driver (holder of the token) may send them. */
@@ -110,6 +137,16 @@ export interface RunState {
   knobLog: KnobChange[];
 }
 
+/** One time series of SERIES frames: a kernel counter as a rate, or a gauge as its level. */
+export interface SeriesInfo {
+  /** The counter's kernel name. */
+  name: string;
+  /** `rate`: per simulated second over each step; `gauge`: the level at the point. */
+  kind: 'rate' | 'gauge';
+  /** Unit of the values sent ("/s", "pages", "bytes"). */
+  unit: string;
+}
+
 export interface WelcomeMsg {
   type: 'welcome';
   protocol: number;
@@ -122,13 +159,44 @@ export interface WelcomeMsg {
   rate: number;
   /** Scenario's nominal length in simulated seconds. */
   seconds: number;
+  /** A compact, URL-safe description of the run (scenario, policies, seed, knob log) that any server can rebuild. */
+  descriptor: string;
   /** Names of COUNTERS frame values in order: the kernel counters, then derived figures. */
   counterNames: string[];
   derivedNames: string[];
   /** EVENTS frame kind k is eventNames[k]. */
   eventNames: string[];
+  /** EVENTS frame path p is kernelPaths[p]. */
+  kernelPaths: string[];
+  /** SERIES frame column j is series[j]. */
+  series: SeriesInfo[];
+  /** MAP_HISTORY frames: the guest in `buckets` buckets of `pagesPerBucket`, classes in order. */
+  mapHistory: { buckets: number; pagesPerBucket: number; classes: string[] };
+  /** Heat thresholds in simulated seconds (the heat lens's class boundaries). */
+  heatSeconds: number[];
+  /** The legend's sentences about cells, as the server computes them. */
+  legendNotes: Record<string, string>;
   state: RunState;
-  limits: { maxMessageBytes: number; maxMessagesPerSecond: number };
+  limits: {
+    maxMessageBytes: number;
+    maxMessagesPerSecond: number;
+    /** Most cells a viewport may ask for. */
+    maxCells: number;
+    /** Most events per second per run a subscription may ask for while playing. */
+    maxEventsPerSecond: number;
+  };
+}
+/** The answer to a viewport message: CELLS frames for it carry `viewport`. */
+export interface ViewportReply {
+  type: 'viewport';
+  id?: number;
+  viewport: number;
+  run: number | null;
+  from: number;
+  to: number;
+  /** Cells actually sent: the asked count, or fewer when the range has fewer pages. */
+  cells: number;
+  lens: LensName;
 }
 export interface StateMsg {
   type: 'state';
@@ -156,7 +224,8 @@ export interface ErrorMsg {
   code: ErrorCode;
   message: string;
 }
-export type ServerMessage = WelcomeMsg | StateMsg | AckMsg | RoleMsg | ForkedMsg | ErrorMsg;
+export type ServerMessage =
+  WelcomeMsg | StateMsg | AckMsg | RoleMsg | ForkedMsg | ErrorMsg | ViewportReply;
 
 // ---- validation ----
 
@@ -201,6 +270,10 @@ export const MESSAGE_BOUNDS = {
   maxStepSeconds: 1e6,
   maxRefIndex: 1e12,
   maxKnobValue: 1 << 24,
+  /** A viewport's cells (the server may allow fewer: welcome.limits.maxCells). */
+  maxCells: 1 << 22,
+  maxGfn: 2 ** 40,
+  maxRunIndex: 0xffff,
 } as const;
 
 /**
@@ -282,10 +355,48 @@ export function parseClientMessage(text: string): ClientMessage {
       const value = required(num(m, 'value', 0, B.maxKnobValue), m, 'value');
       return withId({ type: 'knob', name: m.name as Knob, value });
     }
+    case 'viewport': {
+      allowOnly(m, ['type', 'id', 'run', 'from', 'to', 'cells', 'lens']);
+      const run = num(m, 'run', 0, B.maxRunIndex, true);
+      const from = required(num(m, 'from', 0, B.maxGfn, true), m, 'from');
+      const to = required(num(m, 'to', 1, B.maxGfn, true), m, 'to');
+      if (to <= from) throw bad(`viewport.to: ${to} must be greater than from (${from})`);
+      const cells = required(num(m, 'cells', 1, B.maxCells, true), m, 'cells');
+      if (typeof m.lens !== 'string' || !(LENS_NAMES as readonly string[]).includes(m.lens))
+        throw bad(
+          `viewport.lens: ${JSON.stringify(m.lens)} is not a lens; allowed: ${LENS_NAMES.join(', ')}`,
+        );
+      const lens = m.lens as LensName;
+      return withId(
+        run === undefined
+          ? { type: 'viewport', from, to, cells, lens }
+          : { type: 'viewport', run, from, to, cells, lens },
+      );
+    }
+    case 'events': {
+      allowOnly(m, ['type', 'id', 'kinds', 'from', 'to', 'maxPerSecond']);
+      if (
+        !Array.isArray(m.kinds) ||
+        m.kinds.length > 64 ||
+        m.kinds.some((k) => typeof k !== 'string')
+      )
+        throw bad('events.kinds: expected an array of at most 64 event names (strings)');
+      const from = num(m, 'from', 0, B.maxGfn, true);
+      const to = num(m, 'to', 1, B.maxGfn, true);
+      if ((from === undefined) !== (to === undefined))
+        throw bad('events: give both from and to, or neither');
+      if (from !== undefined && to !== undefined && to <= from)
+        throw bad(`events.to: ${to} must be greater than from (${from})`);
+      const maxPerSecond = num(m, 'maxPerSecond', 1, 1e6, true);
+      const msg: EventsMsg = { type: 'events', kinds: m.kinds as string[] };
+      if (from !== undefined) Object.assign(msg, { from, to });
+      if (maxPerSecond !== undefined) msg.maxPerSecond = maxPerSecond;
+      return withId(msg);
+    }
     default:
       throw new ProtocolError(
         'unknown_type',
-        `unknown message type ${JSON.stringify(m.type)}; known: auth, play, pause, step, speed, reset, seek, knob, fork, keyframe`,
+        `unknown message type ${JSON.stringify(m.type)}; known: auth, play, pause, step, speed, reset, seek, knob, fork, keyframe, viewport, events`,
       );
   }
 }

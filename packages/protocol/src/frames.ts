@@ -1,7 +1,8 @@
 import { FRAME_MAGIC, PROTOCOL_VERSION, ProtocolError } from './version.ts';
 
 /**
- * Binary data frames (server → viewer). Every frame starts with a 24-byte header, little-endian:
+ * Binary data frames (server → viewer), protocol version 2. Every frame starts with a 24-byte
+ * header, little-endian:
  *
  *   0  u16 magic "AL"     2  u8 version     3  u8 type
  *   4  u16 runIndex       6  u16 flags (0)  8  u32 seq (per connection, wraps)
@@ -10,36 +11,92 @@ import { FRAME_MAGIC, PROTOCOL_VERSION, ProtocolError } from './version.ts';
  * then a type-specific payload starting at byte 24. docs/protocol.md is the reference.
  */
 export const FRAME = {
-  /** The view byte of every guest page (see sim-core page-view.ts for the bits). */
-  KEYFRAME: 1,
-  /** Pages whose view byte changed since the frame before, as (index, value) pairs. */
-  DELTA: 2,
-  /** The whole counter vector of one run, then derived figures (names in the welcome message). */
-  COUNTERS: 3,
-  /** Event records (kind, gfn, arg, at), column-wise, plus how many were left out. */
-  EVENTS: 4,
+  /** Page-map cells of one viewport and lens: all of them, or the cells that changed. */
+  CELLS: 1,
+  /** The whole counter vector of one run, with the clock and the speed asked and reached. */
+  COUNTERS: 2,
+  /** Points of the run's time series (rates of kernel counters, gauges), appended or reset. */
+  SERIES: 3,
+  /** Points of the coarse address × time history (class shares per address bucket). */
+  MAP_HISTORY: 4,
+  /** Event records of subscribed kinds, with the kernel path of each. */
+  EVENTS: 5,
 } as const;
 export type FrameType = (typeof FRAME)[keyof typeof FRAME];
 
 export const HEADER_BYTES = 24;
+
+/** CELLS flags. */
+export const CELLS_DELTA = 1;
+/** Every cell covers at most one page: values are one class index per cell (255 = no page). */
+export const CELLS_SINGLE = 2;
+/** Values are shares of 255 per class (cells of more than 255 pages); otherwise exact counts. */
+export const CELLS_SHARES = 4;
+/** A SINGLE value for a cell that covers no page. */
+export const NO_PAGE = 255;
 
 interface FrameBase {
   runIndex: number;
   seq: number;
   refIndex: number;
 }
-export interface KeyframeFrame extends FrameBase {
-  type: typeof FRAME.KEYFRAME;
-  pages: Uint8Array;
-}
-export interface DeltaFrame extends FrameBase {
-  type: typeof FRAME.DELTA;
+export interface CellsFrame extends FrameBase {
+  type: typeof FRAME.CELLS;
+  /** The viewport this answers (the number the server gave it in its `viewport` reply). */
+  viewport: number;
+  lens: number;
+  /** Classes per cell in this lens. */
+  classes: number;
+  /** CELLS_DELTA | CELLS_SINGLE | CELLS_SHARES */
+  flags: number;
+  /** Cells in the viewport. */
+  cells: number;
+  /** Guest frames [from, to) the viewport covers. */
+  from: number;
+  to: number;
+  /** Delta: the cells whose values follow (ascending). Keyframe: empty (every cell, in order). */
   index: Uint32Array;
-  value: Uint8Array;
+  /** SINGLE: one class index per listed cell; else `classes` bytes per listed cell. */
+  values: Uint8Array;
 }
 export interface CountersFrame extends FrameBase {
   type: typeof FRAME.COUNTERS;
+  playing: boolean;
+  /** Simulated seconds at refIndex. */
+  time: number;
+  /** Simulated seconds per wall second asked for (0 when paused). */
+  speedAsked: number;
+  /** Simulated seconds per wall second reached over the last wall second. */
+  speedReached: number;
+  /** The counter vector (`counterNames`), then `derivedNames`. */
   values: Float64Array;
+}
+export interface SeriesFrame extends FrameBase {
+  type: typeof FRAME.SERIES;
+  /** True: these points replace every point held so far (a late join, a seek back, a coarsening). */
+  reset: boolean;
+  /** Index of the first point in the run's series. */
+  first: number;
+  /** Simulated seconds between points. */
+  step: number;
+  /** Series per point (`seriesNames` of the welcome). */
+  width: number;
+  /** Reference index of each point. */
+  at: Float64Array;
+  /** points × width values, row-major: rates per simulated second, or gauge levels. */
+  values: Float64Array;
+}
+export interface MapHistoryFrame extends FrameBase {
+  type: typeof FRAME.MAP_HISTORY;
+  reset: boolean;
+  first: number;
+  /** Address buckets per point (the guest split evenly). */
+  buckets: number;
+  /** Classes per bucket (HISTORY_CLASSES). */
+  classes: number;
+  at: Float64Array;
+  /** points × classes × buckets shares of 255 (a class with any page never rounds to 0). */
+  shares: Uint8Array;
 }
 export interface EventsFrame extends FrameBase {
   type: typeof FRAME.EVENTS;
@@ -47,31 +104,45 @@ export interface EventsFrame extends FrameBase {
   gfn: Uint32Array;
   arg: Int32Array;
   at: Float64Array;
-  /** Events of this window not in the frame (sampled out or over the per-frame cap). */
+  /** Index into the welcome's `kernelPaths`. */
+  path: Uint16Array;
+  /** Events of the subscribed kinds in this window that are not in the frame (sampled out). */
   dropped: number;
 }
-export type Frame = KeyframeFrame | DeltaFrame | CountersFrame | EventsFrame;
+export type Frame = CellsFrame | CountersFrame | SeriesFrame | MapHistoryFrame | EventsFrame;
 
-/** What a frame is made of, before the header fields the sender fills in per connection. */
+/** What a frame is made of, before the header field the sender fills in per connection. */
 export type FrameBody =
-  | Omit<KeyframeFrame, 'seq'>
-  | Omit<DeltaFrame, 'seq'>
+  | Omit<CellsFrame, 'seq'>
   | Omit<CountersFrame, 'seq'>
+  | Omit<SeriesFrame, 'seq'>
+  | Omit<MapHistoryFrame, 'seq'>
   | Omit<EventsFrame, 'seq'>;
 
 const pad8 = (n: number): number => (n + 7) & ~7;
+const CELLS_HEAD = 40;
+const COUNTERS_HEAD = 32;
+const SERIES_HEAD = 32;
+const HISTORY_HEAD = 32;
+const EVENTS_HEAD = 16;
 
 function payloadBytes(f: FrameBody): number {
   switch (f.type) {
-    case FRAME.KEYFRAME:
-      return 8 + f.pages.length;
-    case FRAME.DELTA:
-      return 8 + f.index.length * 5;
+    case FRAME.CELLS:
+      return CELLS_HEAD + f.index.length * 4 + f.values.length;
     case FRAME.COUNTERS:
-      return 8 + f.values.length * 8;
+      return COUNTERS_HEAD + f.values.length * 8;
+    case FRAME.SERIES:
+      return SERIES_HEAD + f.at.length * 8 + f.values.length * 8;
+    case FRAME.MAP_HISTORY:
+      return HISTORY_HEAD + f.at.length * 8 + f.shares.length;
     case FRAME.EVENTS:
-      return 16 + pad8(f.kind.length) + f.kind.length * 16;
+      return EVENTS_HEAD + pad8(f.kind.length) + f.kind.length * 18;
   }
+}
+
+function check(ok: boolean, message: string): void {
+  if (!ok) throw new ProtocolError('bad_frame', message);
 }
 
 /** Encode a frame. `seq` is left 0: the sender stamps it per connection with `stampSeq`. */
@@ -85,37 +156,80 @@ export function encodeFrame(f: FrameBody): Uint8Array<ArrayBuffer> {
   v.setFloat64(16, f.refIndex, true);
   let o = HEADER_BYTES;
   switch (f.type) {
-    case FRAME.KEYFRAME:
-      v.setUint32(o, f.pages.length, true);
-      bytes.set(f.pages, o + 8);
-      break;
-    case FRAME.DELTA: {
-      const n = f.index.length;
-      if (f.value.length !== n)
-        throw new ProtocolError('bad_frame', `delta: ${n} indices but ${f.value.length} values`);
-      v.setUint32(o, n, true);
-      o += 8;
-      for (let i = 0; i < n; i++, o += 4) v.setUint32(o, f.index[i], true);
-      bytes.set(f.value, o);
+    case FRAME.CELLS: {
+      const n = f.flags & CELLS_DELTA ? f.index.length : f.cells;
+      const per = f.flags & CELLS_SINGLE ? 1 : f.classes;
+      check(f.values.length === n * per, `cells: ${n} cells need ${n * per} values`);
+      check(
+        f.flags & CELLS_DELTA ? true : f.index.length === 0,
+        'cells: a keyframe lists no index',
+      );
+      v.setUint32(o, f.viewport, true);
+      v.setUint8(o + 4, f.lens);
+      v.setUint8(o + 5, f.classes);
+      v.setUint8(o + 6, f.flags);
+      v.setUint32(o + 8, f.cells, true);
+      v.setUint32(o + 12, n, true);
+      v.setFloat64(o + 16, f.from, true);
+      v.setFloat64(o + 24, f.to, true);
+      o += CELLS_HEAD;
+      for (let i = 0; i < f.index.length; i++, o += 4) v.setUint32(o, f.index[i], true);
+      bytes.set(f.values, o);
       break;
     }
     case FRAME.COUNTERS:
       v.setUint32(o, f.values.length, true);
-      o += 8;
+      v.setUint32(o + 4, f.playing ? 1 : 0, true);
+      v.setFloat64(o + 8, f.time, true);
+      v.setFloat64(o + 16, f.speedAsked, true);
+      v.setFloat64(o + 24, f.speedReached, true);
+      o += COUNTERS_HEAD;
       for (let i = 0; i < f.values.length; i++, o += 8) v.setFloat64(o, f.values[i], true);
       break;
+    case FRAME.SERIES: {
+      const n = f.at.length;
+      check(f.values.length === n * f.width, `series: ${n} points × ${f.width} series`);
+      v.setUint32(o, n, true);
+      v.setUint32(o + 4, f.width, true);
+      v.setUint32(o + 8, f.reset ? 1 : 0, true);
+      v.setFloat64(o + 16, f.first, true);
+      v.setFloat64(o + 24, f.step, true);
+      o += SERIES_HEAD;
+      for (let i = 0; i < n; i++, o += 8) v.setFloat64(o, f.at[i], true);
+      for (let i = 0; i < f.values.length; i++, o += 8) v.setFloat64(o, f.values[i], true);
+      break;
+    }
+    case FRAME.MAP_HISTORY: {
+      const n = f.at.length;
+      check(
+        f.shares.length === n * f.classes * f.buckets,
+        `map history: ${n} points × ${f.classes} classes × ${f.buckets} buckets`,
+      );
+      v.setUint32(o, n, true);
+      v.setUint32(o + 4, f.buckets, true);
+      v.setUint32(o + 8, f.classes, true);
+      v.setUint32(o + 12, f.reset ? 1 : 0, true);
+      v.setFloat64(o + 16, f.first, true);
+      o += HISTORY_HEAD;
+      for (let i = 0; i < n; i++, o += 8) v.setFloat64(o, f.at[i], true);
+      bytes.set(f.shares, o);
+      break;
+    }
     case FRAME.EVENTS: {
       const n = f.kind.length;
-      if (f.gfn.length !== n || f.arg.length !== n || f.at.length !== n)
-        throw new ProtocolError('bad_frame', 'events: columns of different lengths');
+      check(
+        f.gfn.length === n && f.arg.length === n && f.at.length === n && f.path.length === n,
+        'events: columns of different lengths',
+      );
       v.setUint32(o, n, true);
       v.setFloat64(o + 8, f.dropped, true);
-      o += 16;
+      o += EVENTS_HEAD;
       bytes.set(f.kind, o);
       o += pad8(n);
       for (let i = 0; i < n; i++, o += 8) v.setFloat64(o, f.at[i], true);
       for (let i = 0; i < n; i++, o += 4) v.setUint32(o, f.gfn[i], true);
       for (let i = 0; i < n; i++, o += 4) v.setInt32(o, f.arg[i], true);
+      for (let i = 0; i < n; i++, o += 2) v.setUint16(o, f.path[i], true);
       break;
     }
   }
@@ -127,6 +241,12 @@ export function stampSeq(frame: Uint8Array, seq: number): void {
   new DataView(frame.buffer, frame.byteOffset, frame.byteLength).setUint32(8, seq >>> 0, true);
 }
 
+/** The frame type and run index of an encoded frame, without decoding it. */
+export function peekFrame(frame: Uint8Array): { type: number; runIndex: number } {
+  const v = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+  return { type: v.getUint8(3), runIndex: v.getUint16(4, true) };
+}
+
 function need(bytes: Uint8Array, n: number, what: string): void {
   if (bytes.byteLength < n)
     throw new ProtocolError(
@@ -135,7 +255,7 @@ function need(bytes: Uint8Array, n: number, what: string): void {
     );
 }
 
-/** Decode a frame; throws ProtocolError on a wrong magic, version, type or length. */
+/** Decode a frame; throws ProtocolError (and nothing else) on a wrong magic, version, type or length. */
 export function decodeFrame(input: ArrayBuffer | Uint8Array): Frame {
   const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
   need(bytes, HEADER_BYTES, 'header');
@@ -156,39 +276,98 @@ export function decodeFrame(input: ArrayBuffer | Uint8Array): Frame {
     refIndex: v.getFloat64(16, true),
   };
   let o = HEADER_BYTES;
-  need(bytes, o + 8, 'payload');
-  const n = v.getUint32(o, true);
+  const f64s = (n: number): Float64Array => {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++, o += 8) out[i] = v.getFloat64(o, true);
+    return out;
+  };
   switch (type) {
-    case FRAME.KEYFRAME:
-      need(bytes, o + 8 + n, 'keyframe');
-      return { type, ...base, pages: bytes.slice(o + 8, o + 8 + n) };
-    case FRAME.DELTA: {
-      need(bytes, o + 8 + n * 5, 'delta');
-      o += 8;
-      const index = new Uint32Array(n);
-      for (let i = 0; i < n; i++, o += 4) index[i] = v.getUint32(o, true);
-      return { type, ...base, index, value: bytes.slice(o, o + n) };
+    case FRAME.CELLS: {
+      need(bytes, o + CELLS_HEAD, 'cells');
+      const flags = v.getUint8(o + 6);
+      const classes = v.getUint8(o + 5);
+      const n = v.getUint32(o + 12, true);
+      const cells = v.getUint32(o + 8, true);
+      const delta = (flags & CELLS_DELTA) !== 0;
+      const per = flags & CELLS_SINGLE ? 1 : classes;
+      const head = {
+        viewport: v.getUint32(o, true),
+        lens: v.getUint8(o + 4),
+        classes,
+        flags,
+        cells,
+        from: v.getFloat64(o + 16, true),
+        to: v.getFloat64(o + 24, true),
+      };
+      if (!delta && n !== cells)
+        throw new ProtocolError('bad_frame', `cells: a keyframe of ${cells} cells lists ${n}`);
+      need(bytes, o + CELLS_HEAD + (delta ? n * 4 : 0) + n * per, 'cells');
+      o += CELLS_HEAD;
+      const index = new Uint32Array(delta ? n : 0);
+      for (let i = 0; i < index.length; i++, o += 4) index[i] = v.getUint32(o, true);
+      return { type, ...base, ...head, index, values: bytes.slice(o, o + n * per) };
     }
     case FRAME.COUNTERS: {
-      need(bytes, o + 8 + n * 8, 'counters');
-      o += 8;
-      const values = new Float64Array(n);
-      for (let i = 0; i < n; i++, o += 8) values[i] = v.getFloat64(o, true);
-      return { type, ...base, values };
+      need(bytes, o + COUNTERS_HEAD, 'counters');
+      const n = v.getUint32(o, true);
+      need(bytes, o + COUNTERS_HEAD + n * 8, 'counters');
+      const head = {
+        playing: v.getUint32(o + 4, true) !== 0,
+        time: v.getFloat64(o + 8, true),
+        speedAsked: v.getFloat64(o + 16, true),
+        speedReached: v.getFloat64(o + 24, true),
+      };
+      o += COUNTERS_HEAD;
+      return { type, ...base, ...head, values: f64s(n) };
+    }
+    case FRAME.SERIES: {
+      need(bytes, o + SERIES_HEAD, 'series');
+      const n = v.getUint32(o, true);
+      const width = v.getUint32(o + 4, true);
+      need(bytes, o + SERIES_HEAD + n * 8 * (1 + width), 'series');
+      const head = {
+        reset: v.getUint32(o + 8, true) !== 0,
+        first: v.getFloat64(o + 16, true),
+        step: v.getFloat64(o + 24, true),
+        width,
+      };
+      o += SERIES_HEAD;
+      const at = f64s(n);
+      return { type, ...base, ...head, at, values: f64s(n * width) };
+    }
+    case FRAME.MAP_HISTORY: {
+      need(bytes, o + HISTORY_HEAD, 'map history');
+      const n = v.getUint32(o, true);
+      const buckets = v.getUint32(o + 4, true);
+      const classes = v.getUint32(o + 8, true);
+      const size = n * buckets * classes;
+      need(bytes, o + HISTORY_HEAD + n * 8 + size, 'map history');
+      const head = {
+        reset: v.getUint32(o + 12, true) !== 0,
+        first: v.getFloat64(o + 16, true),
+        buckets,
+        classes,
+      };
+      o += HISTORY_HEAD;
+      const at = f64s(n);
+      return { type, ...base, ...head, at, shares: bytes.slice(o, o + size) };
     }
     case FRAME.EVENTS: {
-      need(bytes, o + 16 + pad8(n) + n * 16, 'events');
+      need(bytes, o + EVENTS_HEAD, 'events');
+      const n = v.getUint32(o, true);
+      need(bytes, o + EVENTS_HEAD + pad8(n) + n * 18, 'events');
       const dropped = v.getFloat64(o + 8, true);
-      o += 16;
+      o += EVENTS_HEAD;
       const kind = bytes.slice(o, o + n);
       o += pad8(n);
-      const at = new Float64Array(n);
-      for (let i = 0; i < n; i++, o += 8) at[i] = v.getFloat64(o, true);
+      const at = f64s(n);
       const gfn = new Uint32Array(n);
       for (let i = 0; i < n; i++, o += 4) gfn[i] = v.getUint32(o, true);
       const arg = new Int32Array(n);
       for (let i = 0; i < n; i++, o += 4) arg[i] = v.getInt32(o, true);
-      return { type, ...base, kind, gfn, arg, at, dropped };
+      const path = new Uint16Array(n);
+      for (let i = 0; i < n; i++, o += 2) path[i] = v.getUint16(o, true);
+      return { type, ...base, kind, gfn, arg, at, path, dropped };
     }
     default:
       throw new ProtocolError('bad_frame', `unknown frame type ${type}`);

@@ -2,7 +2,7 @@
  * The wire format's version. Bump it on any change a peer of the previous version would
  * misread; both sides refuse a frame of another version rather than guess (docs/protocol.md).
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** First two bytes of every binary frame, "AL" (0x41 0x4c), read little-endian. */
 export const FRAME_MAGIC = 0x4c41;
