@@ -1,0 +1,255 @@
+/**
+ * Sweeps through BullMQ on Redis: the submitter queues one job per grid point × seed under a
+ * deterministic id, waits for the results, and shows the same progress as a local run; `npm run
+ * worker` processes run the jobs on their own cores. A job's id is a hash of what it runs, so a
+ * resubmitted sweep finds the runs already done and does not run them again, and a job retried
+ * after its worker died is still one job, counted once.
+ */
+import { createHash } from 'node:crypto';
+import { Queue, QueueEvents, Worker, type ConnectionOptions } from 'bullmq';
+import type { JobResult, JobSpec, SweepPlan } from '@agelab/sim-core';
+import { SweepPool, defaultThreads } from './pool.ts';
+
+export const QUEUE_NAME = 'sweeps';
+export const QUEUE_PREFIX = 'agelab';
+/** Part of every job id: change it when a change to the model changes results for the same job. */
+export const RESULT_VERSION = 'agelab-sweep-1';
+/** Finished jobs (and their results) stay in Redis this long, for resubmits to find. */
+const KEEP_SECONDS = 7 * 24 * 3600;
+
+export interface QueueJobData {
+  sweep: string;
+  spec: JobSpec;
+}
+
+export const REDIS_ENV = 'AGELAB_REDIS_URL';
+
+function connection(url: string): ConnectionOptions {
+  // Workers block on Redis; BullMQ needs ioredis to retry those commands forever.
+  return { url, maxRetriesPerRequest: null };
+}
+
+/** The same job (scenario, policies, seed) gets the same id on every machine and every submit. */
+export function jobIdOf(spec: JobSpec): string {
+  const key = JSON.stringify([RESULT_VERSION, spec.scenario, spec.policies, spec.seed]);
+  return 'run-' + createHash('sha256').update(key).digest('hex').slice(0, 40);
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(what)), ms);
+  });
+  try {
+    return await Promise.race([p, t]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export interface SubmitOptions {
+  redisUrl: string;
+  onProgress?(doneRuns: number): void;
+  /** Stop waiting: queued jobs not yet started are taken off the queue; finished ones stay. */
+  signal?: AbortSignal;
+  /** How often every pending job is looked up, besides the completion events (ms). */
+  reconcileMs?: number;
+  connectTimeoutMs?: number;
+}
+
+export class SweepStopped extends Error {
+  constructor(
+    readonly doneRuns: number,
+    readonly totalRuns: number,
+  ) {
+    super(`stopped with ${doneRuns} of ${totalRuns} runs done`);
+    this.name = 'SweepStopped';
+  }
+}
+
+/**
+ * Queue a plan's jobs (those not already there), wait for every result, and return them by job
+ * index. Jobs that failed before are retried; jobs already finished are taken as they are.
+ */
+export async function submitSweep(
+  plan: SweepPlan,
+  opts: SubmitOptions,
+): Promise<Map<number, JobResult>> {
+  const conn = connection(opts.redisUrl);
+  const queue = new Queue<QueueJobData, JobResult>(QUEUE_NAME, {
+    connection: conn,
+    prefix: QUEUE_PREFIX,
+  });
+  const events = new QueueEvents(QUEUE_NAME, { connection: conn, prefix: QUEUE_PREFIX });
+  // ioredis reconnects forever; the submitter reports these through its own timeout instead
+  queue.on('error', () => {});
+  events.on('error', () => {});
+  try {
+    const timeout = opts.connectTimeoutMs ?? 10_000;
+    await withTimeout(
+      Promise.all([queue.waitUntilReady(), events.waitUntilReady()]),
+      timeout,
+      `cannot reach Redis at ${opts.redisUrl} within ${timeout / 1000} s`,
+    );
+    return await collect(plan, queue, events, opts);
+  } finally {
+    await Promise.allSettled([events.close(), queue.close()]);
+  }
+}
+
+async function collect(
+  plan: SweepPlan,
+  queue: Queue<QueueJobData, JobResult>,
+  events: QueueEvents,
+  opts: SubmitOptions,
+): Promise<Map<number, JobResult>> {
+  // Identical grid points share one job; its result is filed under each of their indices.
+  const byId = new Map<string, JobSpec[]>();
+  for (const job of plan.jobs) {
+    const id = jobIdOf(job);
+    const list = byId.get(id) ?? [];
+    list.push(job);
+    byId.set(id, list);
+  }
+  const results = new Map<number, JobResult>();
+  const failed = new Map<string, string>();
+  const pending = new Set(byId.keys());
+  const perJob = plan.policies.length;
+  let wake: (() => void) | null = null;
+  const poke = () => wake?.();
+
+  const file = (id: string, r: JobResult) => {
+    if (!pending.delete(id)) return;
+    for (const spec of byId.get(id)!) results.set(spec.index, { ...r, index: spec.index });
+    opts.onProgress?.(results.size * perJob);
+  };
+  const add = (ids: string[]) =>
+    queue.addBulk(
+      ids.map((id) => ({
+        name: plan.name,
+        data: { sweep: plan.name, spec: byId.get(id)![0] },
+        opts: {
+          jobId: id,
+          attempts: 3,
+          removeOnComplete: { age: KEEP_SECONDS },
+          removeOnFail: { age: KEEP_SECONDS },
+        },
+      })),
+    );
+  /** Look a job up; file its result, note its failure, or queue it again if it has vanished. */
+  const check = async (id: string, resubmit: boolean): Promise<void> => {
+    const job = await queue.getJob(id);
+    if (!job) {
+      await add([id]);
+      return;
+    }
+    if (job.finishedOn && job.returnvalue) file(id, job.returnvalue);
+    else if (await job.isFailed()) {
+      if (resubmit) await job.retry('failed');
+      else {
+        failed.set(id, job.failedReason);
+        pending.delete(id);
+      }
+    }
+  };
+  const checkAll = async (resubmit: boolean) => {
+    const ids = [...pending];
+    for (let i = 0; i < ids.length; i += 200)
+      await Promise.all(ids.slice(i, i + 200).map((id) => check(id, resubmit)));
+  };
+
+  events.on('completed', ({ jobId, returnvalue }) => {
+    if (!pending.has(jobId)) return;
+    const r = (
+      typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue
+    ) as JobResult;
+    file(jobId, r);
+    poke();
+  });
+  events.on('failed', ({ jobId }) => {
+    if (!pending.has(jobId)) return;
+    // the last attempt's failure is final; earlier ones are retried by BullMQ itself
+    void check(jobId, false).then(poke, poke);
+  });
+
+  // Queue what is missing (an existing id is left as it is by BullMQ), then take stock.
+  const ids = [...byId.keys()];
+  for (let i = 0; i < ids.length; i += 500) await add(ids.slice(i, i + 500));
+  await checkAll(true);
+  opts.onProgress?.(results.size * perJob);
+
+  const reconcileMs = opts.reconcileMs ?? 2000;
+  while (pending.size && !opts.signal?.aborted) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, reconcileMs);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      opts.signal?.addEventListener('abort', wake, { once: true });
+    });
+    wake = null;
+    if (pending.size && !opts.signal?.aborted) await checkAll(false);
+  }
+  if (opts.signal?.aborted && pending.size) {
+    // Stop the cluster's work on this sweep too: waiting jobs go; running ones finish and stay.
+    await Promise.all([...pending].map((id) => queue.remove(id).catch(() => 0)));
+    throw new SweepStopped(results.size * perJob, plan.runs);
+  }
+  if (failed.size) {
+    const [id, reason] = failed.entries().next().value!;
+    throw new Error(`${failed.size} job(s) failed, e.g. ${id}: ${reason}`);
+  }
+  return results;
+}
+
+export interface QueueWorkerOptions {
+  redisUrl: string;
+  /** Jobs run at once, each on its own thread (default: every core). */
+  threads?: number;
+  /** A job whose worker stops renewing its lock for this long is taken back and retried (ms). */
+  lockDurationMs?: number;
+  /** How often this worker looks for such jobs (ms). */
+  stalledIntervalMs?: number;
+  log?(line: string): void;
+}
+
+export interface QueueWorker {
+  threads: number;
+  close(): Promise<void>;
+}
+
+/** A process's share of the cluster: a BullMQ worker whose jobs run on a pool of threads. */
+export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueWorker> {
+  const threads = opts.threads ?? defaultThreads();
+  const pool = new SweepPool(threads);
+  const log = opts.log ?? (() => {});
+  const lockDuration = opts.lockDurationMs ?? 30_000;
+  const worker = new Worker<QueueJobData, JobResult>(
+    QUEUE_NAME,
+    async (job) => {
+      log(`started ${job.id} (${job.data.sweep}, attempt ${job.attemptsStarted})`);
+      const r = await pool.run(job.data.spec);
+      log(`finished ${job.id}`);
+      return r;
+    },
+    {
+      connection: connection(opts.redisUrl),
+      prefix: QUEUE_PREFIX,
+      concurrency: threads,
+      lockDuration,
+      stalledInterval: opts.stalledIntervalMs ?? lockDuration,
+      // a worker killed mid-job stalls its job; let it come back a few times before it fails
+      maxStalledCount: 5,
+    },
+  );
+  worker.on('error', (e) => log(`error: ${e.message}`));
+  await worker.waitUntilReady();
+  return {
+    threads,
+    async close() {
+      await worker.close();
+      await pool.close();
+    },
+  };
+}

@@ -1,0 +1,11 @@
+import type { JobResult, JobSpec } from '@agelab/sim-core';
+
+/** Main thread → sweep thread. */
+export interface ThreadRequest {
+  id: number;
+  job: JobSpec;
+}
+
+/** Sweep thread → main thread. */
+export type ThreadReply =
+  { id: number; ok: true; result: JobResult } | { id: number; ok: false; error: string };
