@@ -6,19 +6,22 @@
  * after its worker died is still one job, counted once.
  */
 import { createHash } from 'node:crypto';
-import { Queue, QueueEvents, Worker, type ConnectionOptions } from 'bullmq';
+import { Queue, QueueEvents, UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
 import type { JobResult, JobSpec, SweepPlan } from '@agelab/sim-core';
+import { modelFingerprint } from './fingerprint.ts';
 import { SweepPool, defaultThreads } from './pool.ts';
 
 export const QUEUE_NAME = 'sweeps';
 export const QUEUE_PREFIX = 'agelab';
-/** Part of every job id: change it when a change to the model changes results for the same job. */
+/** Part of every job id, with the model's fingerprint: change it when the job format changes. */
 export const RESULT_VERSION = 'agelab-sweep-1';
 /** Finished jobs (and their results) stay in Redis this long, for resubmits to find. */
 const KEEP_SECONDS = 7 * 24 * 3600;
 
 export interface QueueJobData {
   sweep: string;
+  /** The submitter's modelFingerprint(): a worker with another model refuses the job. */
+  model: string;
   spec: JobSpec;
 }
 
@@ -29,9 +32,12 @@ function connection(url: string): ConnectionOptions {
   return { url, maxRetriesPerRequest: null };
 }
 
-/** The same job (scenario, policies, seed) gets the same id on every machine and every submit. */
-export function jobIdOf(spec: JobSpec): string {
-  const key = JSON.stringify([RESULT_VERSION, spec.scenario, spec.policies, spec.seed]);
+/**
+ * The same job (scenario, policies, seed) of the same model gets the same id on every machine
+ * and every submit; the grid index is left out, so identical points share one job.
+ */
+export function jobIdOf(spec: JobSpec, model = modelFingerprint()): string {
+  const key = JSON.stringify([RESULT_VERSION, model, spec.scenario, spec.policies, spec.seed]);
   return 'run-' + createHash('sha256').update(key).digest('hex').slice(0, 40);
 }
 
@@ -127,7 +133,7 @@ async function collect(
     queue.addBulk(
       ids.map((id) => ({
         name: plan.name,
-        data: { sweep: plan.name, spec: byId.get(id)![0] },
+        data: { sweep: plan.name, model: modelFingerprint(), spec: byId.get(id)![0] },
         opts: {
           jobId: id,
           attempts: 3,
@@ -225,9 +231,14 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
   const pool = new SweepPool(threads);
   const log = opts.log ?? (() => {});
   const lockDuration = opts.lockDurationMs ?? 30_000;
+  const model = modelFingerprint();
   const worker = new Worker<QueueJobData, JobResult>(
     QUEUE_NAME,
     async (job) => {
+      if (job.data.model !== model)
+        throw new UnrecoverableError(
+          `queued by a different model (${job.data.model}; this worker runs ${model}): update this machine's checkout`,
+        );
       log(`started ${job.id} (${job.data.sweep}, attempt ${job.attemptsStarted})`);
       const r = await pool.run(job.data.spec);
       log(`finished ${job.id}`);

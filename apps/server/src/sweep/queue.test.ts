@@ -1,0 +1,128 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  expandSweep,
+  parseSweep,
+  type JobResult,
+  type SweepInput,
+  type SweepPlan,
+} from '@agelab/sim-core';
+import { runSweepLocally } from './local-runner.ts';
+import { runsCsv, summaryCsv } from './outputs.ts';
+import { SweepStopped, jobIdOf, submitSweep } from './queue.ts';
+import {
+  startRedis,
+  startWorker,
+  waitForOutput,
+  type TestRedis,
+  type TestWorker,
+} from './test-processes.ts';
+import { TINY_SCENARIO, TINY_SWEEP } from './test-sweeps.ts';
+
+let redis: TestRedis;
+const workers: TestWorker[] = [];
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+afterEach(async () => {
+  await Promise.all(workers.splice(0).map((w) => w.stop()));
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+async function worker(args: string[] = []): Promise<TestWorker> {
+  const w = await startWorker(redis.url, ['--threads', '1', '--lock-ms', '1000', ...args]);
+  workers.push(w);
+  return w;
+}
+
+const same = (plan: SweepPlan, a: Map<number, JobResult>, b: Map<number, JobResult>) => {
+  expect(runsCsv(plan, a)).toBe(runsCsv(plan, b));
+  expect(summaryCsv(plan, a)).toBe(summaryCsv(plan, b));
+};
+
+/** Jobs long enough (a few hundred ms a simulated second) that a worker can be caught in one. */
+const slowerSweep = (name: string, seeds: number[], seconds = 3): SweepInput => ({
+  name,
+  base: {
+    ...TINY_SCENARIO,
+    guest: { memoryMiB: 48 },
+    host: { memcgLimitMiB: 24, swapMiB: 64 },
+    rate: 40_000,
+    seconds,
+  },
+  axes: { seed: seeds },
+  policies: ['always-old', 'unmap-emulation', 'ept-ad-bits'],
+});
+
+describe('sweeps through BullMQ on a real redis-server', () => {
+  it('two workers give results identical to a local run; a resubmit runs nothing again', async () => {
+    const plan = expandSweep(parseSweep(TINY_SWEEP));
+    const local = await runSweepLocally(plan, 2);
+    const [a, b] = await Promise.all([worker(), worker()]);
+    const progress: number[] = [];
+    const queued = await submitSweep(plan, {
+      redisUrl: redis.url,
+      onProgress: (d) => progress.push(d),
+      reconcileMs: 200,
+    });
+    same(plan, local, queued);
+    expect(Math.max(...progress)).toBe(plan.runs);
+    const started = () => (a.output() + b.output()).match(/^started /gm)?.length ?? 0;
+    expect(started()).toBe(plan.jobs.length);
+
+    const again = await submitSweep(plan, { redisUrl: redis.url, reconcileMs: 200 });
+    same(plan, local, again);
+    expect(started()).toBe(plan.jobs.length);
+  });
+
+  it('a worker killed mid-job: the job is retried by the other, every run counted once', async () => {
+    const plan = expandSweep(parseSweep(slowerSweep('kill', [11, 12, 13, 14], 8)));
+    const local = await runSweepLocally(plan, 2);
+    const [victim, survivor] = await Promise.all([worker(), worker()]);
+    const progress: number[] = [];
+    const submitted = submitSweep(plan, {
+      redisUrl: redis.url,
+      onProgress: (d) => progress.push(d),
+      reconcileMs: 200,
+    });
+    await waitForOutput(victim.child, victim.output, /^started run-/m, 20_000);
+    const exited = new Promise((resolve) => victim.child.once('exit', resolve));
+    victim.child.kill('SIGKILL');
+    await exited;
+    const started = [...victim.output().matchAll(/^started (run-\w+)/gm)].map((m) => m[1]);
+    const unfinished = started.filter((id) => !victim.output().includes(`finished ${id}`));
+    expect(unfinished.length).toBeGreaterThan(0);
+
+    const queued = await submitted;
+    same(plan, local, queued);
+    expect(queued.size).toBe(plan.jobs.length);
+    // progress only ever grows, and ends at the total: nothing was counted twice
+    expect(progress).toEqual([...progress].sort((x, y) => x - y));
+    expect(progress.at(-1)).toBe(plan.runs);
+    for (const id of unfinished) {
+      expect(plan.jobs.map((j) => jobIdOf(j))).toContain(id);
+      expect(survivor.output()).toMatch(new RegExp(`^started ${id} .*attempt 2`, 'm'));
+    }
+  });
+
+  it('a stopped submitter takes its waiting jobs off the queue; resubmitting finishes the rest', async () => {
+    const plan = expandSweep(parseSweep(slowerSweep('stop', [21, 22, 23, 24])));
+    const w = await worker();
+    const ctl = new AbortController();
+    const first = submitSweep(plan, {
+      redisUrl: redis.url,
+      signal: ctl.signal,
+      reconcileMs: 200,
+      onProgress: (d) => d > 0 && ctl.abort(),
+    });
+    await expect(first).rejects.toBeInstanceOf(SweepStopped);
+    const startedBefore = w.output().match(/^started /gm)?.length ?? 0;
+    expect(startedBefore).toBeLessThan(plan.jobs.length);
+    const resumed = await submitSweep(plan, { redisUrl: redis.url, reconcileMs: 200 });
+    same(plan, await runSweepLocally(plan, 2), resumed);
+    // each job started once overall: the first submit's finished runs were not run again
+    expect(w.output().match(/^started /gm)?.length).toBe(plan.jobs.length);
+  });
+});
