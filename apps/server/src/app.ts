@@ -14,6 +14,7 @@ import { healthPlugin } from './routes/health.ts';
 import { openapiPlugin } from './routes/openapi.ts';
 import { runsPlugin } from './routes/runs.ts';
 import { streamPlugin } from './routes/stream.ts';
+import { sweepsPlugin } from './routes/sweeps.ts';
 import { webPlugin } from './routes/web.ts';
 
 declare module 'fastify' {
@@ -89,6 +90,7 @@ export async function buildApp(
   await app.register(runsPlugin, { registry, config });
   await app.register(exportPlugin, { registry, config });
   await app.register(streamPlugin, { registry, config });
+  await app.register(sweepsPlugin, { maxGuestMiB: config.maxGuestMiB });
   await app.register(openapiPlugin);
   await app.register(webPlugin, { root: config.webDist });
   app.addHook('onClose', async () => registry.close());

@@ -1,7 +1,13 @@
 import { PRESET_NAMES, presetInput } from '../presets.ts';
 import { ScenarioError, parseScenario, type Scenario } from '../scenario.ts';
 import { cloneJson, setPath } from './paths.ts';
-import { SEED_AXIS, SweepError, type AxisValue, type SweepDefinition } from './schema.ts';
+import {
+  SEED_AXIS,
+  SweepError,
+  SweepTooLargeError,
+  type AxisValue,
+  type SweepDefinition,
+} from './schema.ts';
 
 /** One varied field and the values it takes, in the sweep's order. */
 export interface SweepAxis {
@@ -104,9 +110,11 @@ export function expandSweep(
   const cells = axes.reduce((n, a) => n * a.values.length, 1);
   const runs = cells * seeds.length * def.policies.length;
   if (opts.maxRuns !== undefined && runs > opts.maxRuns)
-    throw new SweepError([
+    throw new SweepTooLargeError(
+      runs,
+      opts.maxRuns,
       `the sweep has ${cells} grid points × ${seeds.length} seeds × ${def.policies.length} policies = ${runs} runs; allowed at most ${opts.maxRuns}`,
-    ]);
+    );
 
   const fixed = cloneJson(base);
   if (def.seconds !== undefined) fixed.seconds = def.seconds;

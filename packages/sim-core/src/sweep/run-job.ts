@@ -2,6 +2,7 @@ import { Comparison } from '../comparison.ts';
 import type { Scenario } from '../scenario.ts';
 import { summarize, type RunSummary } from '../summary.ts';
 import type { TraceTable } from '../workload/build.ts';
+import { STEADY_PREFIX } from './schema.ts';
 
 /** What a job needs to run: all of it plain data, so it can cross a thread or a queue. */
 export interface JobSpec {
@@ -23,11 +24,26 @@ export interface JobResult {
 }
 
 /**
- * The figures of one run. The hook for derived figures: a steady-state window in the summary
- * would add its figures here, under names that `FIGURE_NAMES` lists.
+ * The steady-state window's figures, when the summary offers them (`RunSummary.steady`, null
+ * until the run has passed the window's start). Declared here as optional so that this module
+ * reads them whether or not the summary it is built against has them yet.
+ */
+interface MaybeSteady {
+  steady?: { counters: Record<string, number>; slowdown: number } | null;
+}
+
+/**
+ * The figures of one run: every counter by its kernel name and the slowdown, over the whole
+ * run; and the same prefixed `steady.` over the steady-state window when there is one.
  */
 export function figureValues(s: RunSummary): Record<string, number> {
-  return { ...s.counters, slowdown: s.slowdown };
+  const values: Record<string, number> = { ...s.counters, slowdown: s.slowdown };
+  const steady = (s as RunSummary & MaybeSteady).steady;
+  if (steady) {
+    for (const [k, v] of Object.entries(steady.counters)) values[`${STEADY_PREFIX}${k}`] = v;
+    values[`${STEADY_PREFIX}slowdown`] = steady.slowdown;
+  }
+  return values;
 }
 
 /**

@@ -13,8 +13,18 @@ export const SEED_AXIS = 'seed';
 /** Figures besides the counters (which are collected by their kernel names). */
 export const DERIVED_FIGURES = ['slowdown'] as const;
 
-/** What `figures` may name: every counter, and the derived figures. */
-export const FIGURE_NAMES: readonly string[] = [...DERIVED_FIGURES, ...ALL_COUNTERS.names];
+/** Prefix of a figure over the steady-state window (`steady.slowdown`, `steady.pswpout`). */
+export const STEADY_PREFIX = 'steady.';
+
+/**
+ * What `figures` may name: every counter, the derived figures, and each of those over the
+ * steady-state window. A steady figure is empty in a run whose summary has no window.
+ */
+const WHOLE_RUN_FIGURES: readonly string[] = [...DERIVED_FIGURES, ...ALL_COUNTERS.names];
+export const FIGURE_NAMES: readonly string[] = [
+  ...WHOLE_RUN_FIGURES,
+  ...WHOLE_RUN_FIGURES.map((f) => STEADY_PREFIX + f),
+];
 
 export const DEFAULT_FIGURES: readonly string[] = [
   'slowdown',
@@ -46,7 +56,7 @@ const policy = z.string().refine((p) => POLICY_NAMES.includes(p), {
 });
 
 const figure = z.string().refine((f) => FIGURE_NAMES.includes(f), {
-  message: `unknown figure; allowed: ${DERIVED_FIGURES.join(', ')} or a counter name (pgmajfault, pswpout, pf_fixed, sim_false_old, …)`,
+  message: `unknown figure; allowed: ${DERIVED_FIGURES.join(', ')} or a counter name (pgmajfault, pswpout, pf_fixed, sim_false_old, …), each also prefixed ${STEADY_PREFIX} for the steady-state window`,
 });
 
 export const sweepSchema = z.strictObject({
@@ -78,6 +88,18 @@ export class SweepError extends Error {
   constructor(readonly issues: string[]) {
     super(`invalid sweep:\n  ${issues.join('\n  ')}`);
     this.name = 'SweepError';
+  }
+}
+
+/** A sweep of more runs than allowed (a caller may answer it differently from a malformed one). */
+export class SweepTooLargeError extends SweepError {
+  constructor(
+    readonly runs: number,
+    readonly maxRuns: number,
+    issue: string,
+  ) {
+    super([issue]);
+    this.name = 'SweepTooLargeError';
   }
 }
 
