@@ -111,6 +111,10 @@ describe('sweep schema', () => {
     expect(issuesOf(sweep({ figures: ['pgmajfaults'] }))[0]).toMatch(
       /figures\[0\]: unknown figure/,
     );
+    expect(parseSweep(sweep({ figures: ['steady.slowdown', 'steady.pswpout'] })).figures).toEqual([
+      'steady.slowdown',
+      'steady.pswpout',
+    ]);
     expect(issuesOf(sweep({ baseline: 'ept-ad-bits' }))[0]).toMatch(/baseline: "ept-ad-bits"/);
     expect(issuesOf(sweep({ axes: { seed: { from: 5, to: 1 } } }))[0]).toMatch(/backwards/);
     expect(issuesOf(sweep({ base: 'no-such-preset' }))[0]).toMatch(/not a preset/);
