@@ -2,7 +2,9 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { start } from './connection.ts';
+import { onKey } from './keyboard.ts';
 import { pushError } from './store.ts';
+import { startUrlSync, startViewportSync } from './sync.ts';
 import './styles.css';
 
 createRoot(document.getElementById('root')!).render(
@@ -10,4 +12,7 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
+startViewportSync();
+startUrlSync();
+window.addEventListener('keydown', onKey);
 start().catch((e: unknown) => pushError(String(e)));

@@ -1,0 +1,70 @@
+import { LEGEND_NOTES } from '@agelab/protocol';
+import { useConn, useUi } from '../store.ts';
+import { lensColours } from '../map/colours.ts';
+import { lensInfo } from '../map/lens.ts';
+import { VIEW_LENSES, type ViewLens } from '../url-state.ts';
+
+/** The lens picker (1–6), shared by every column. */
+export function LensBar() {
+  const lens = useUi((s) => s.lens);
+  const runs = useConn((s) => s.welcome?.policies.length ?? 0);
+  return (
+    <div className="lensbar" role="radiogroup" aria-label="Lens">
+      <span className="lensbar-title" aria-hidden="true">
+        Lens
+      </span>
+      {VIEW_LENSES.map((l, i) => {
+        const info = lensInfo(l);
+        const disabled = l === 'difference' && runs < 2;
+        return (
+          <button
+            key={l}
+            role="radio"
+            aria-checked={lens === l}
+            className={lens === l ? 'on' : ''}
+            disabled={disabled}
+            title={`${info.question} (key ${i + 1})${disabled ? ' — needs two runs' : ''}`}
+            onClick={() => useUi.setState({ lens: l })}
+          >
+            <kbd>{i + 1}</kbd> {info.title}
+          </button>
+        );
+      })}
+    </div>
+  );
+}
+
+/** What the lens's colours mean, and what a cell holds when it covers many pages. */
+export function Legend() {
+  const lens = useUi((s) => s.lens);
+  const notes = useConn((s) => s.welcome?.legendNotes) ?? LEGEND_NOTES;
+  const info = lensInfo(lens);
+  const colours = lensColours(lens);
+  return (
+    <section className="legend" aria-label={`Legend, ${info.title}`}>
+      <p className="legend-q">
+        <strong>{info.title}:</strong> {info.question}
+      </p>
+      <ul>
+        {info.labels.map((label, c) => (
+          <li key={label} data-class={info.classes[c]}>
+            <span className="swatch" style={{ background: colours[c] }} />
+            {label}
+          </li>
+        ))}
+      </ul>
+      <p className="legend-notes">{cellNote(lens, notes)}</p>
+    </section>
+  );
+}
+
+function cellNote(lens: ViewLens, notes: Record<string, string>): string {
+  const base = `${notes.exact ?? LEGEND_NOTES.exact} ${notes.aggregated ?? LEGEND_NOTES.aggregated} ${notes.quantised ?? LEGEND_NOTES.quantised}`;
+  if (lens === 'difference')
+    return 'Computed in this page from both runs’ residency (the first column is compared with the second, the others with the first). One page per cell compares the page; a cell of many pages compares how many of its pages are swapped out in each run.';
+  const time =
+    lens === 'heat' || lens === 'belief' ? ` ${notes.timeClasses ?? LEGEND_NOTES.timeClasses}` : '';
+  const alarm =
+    lens === 'belief' || lens === 'huge' ? '' : ` In this lens no class outranks the majority.`;
+  return base + alarm + time;
+}

@@ -1,0 +1,42 @@
+/** Numbers as the dashboard prints them (en-US grouping, so tests and screenshots agree). */
+export const fmtInt = (n: number): string =>
+  Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–';
+
+export function fmtRate(n: number): string {
+  if (!Number.isFinite(n)) return '–';
+  const a = Math.abs(n);
+  if (a >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
+  if (a >= 1e4) return `${(n / 1e3).toFixed(0)}k`;
+  if (a >= 1e3) return `${(n / 1e3).toFixed(1)}k`;
+  if (a >= 10) return n.toFixed(0);
+  return n.toFixed(1);
+}
+
+export const fmtTime = (s: number): string => `${s.toFixed(2)} s`;
+
+export function fmtSpeed(x: number): string {
+  if (!Number.isFinite(x)) return '–';
+  if (x >= 10) return `${x.toFixed(0)}×`;
+  if (x >= 1) return `${x.toFixed(1).replace(/\.0$/, '')}×`;
+  return `${x.toFixed(2).replace(/0$/, '')}×`;
+}
+
+/**
+ * The difference of `v` to the first column's `base`, as the column head shows it: "−39 %",
+ * "+125 %", "same", or "new" when the first column has none of it.
+ */
+export function fmtDelta(v: number, base: number): string {
+  if (!Number.isFinite(v) || !Number.isFinite(base)) return '';
+  if (v === base) return 'same';
+  if (base === 0) return v > 0 ? 'new' : '';
+  const pct = ((v - base) / Math.abs(base)) * 100;
+  const r = Math.abs(pct) >= 10 ? Math.round(pct) : Math.round(pct * 10) / 10;
+  if (r === 0) return '±0 %';
+  return `${r > 0 ? '+' : '−'}${Math.abs(r)} %`;
+}
+
+export const MiB_PAGES = 256;
+export const fmtMiB = (pages: number): string => {
+  const m = pages / MiB_PAGES;
+  return m >= 100 || Number.isInteger(m) ? `${Math.round(m)} MiB` : `${m.toFixed(1)} MiB`;
+};

@@ -1,0 +1,358 @@
+import { useEffect, useRef, useState } from 'react';
+import { select } from 'd3-selection';
+import { zoom as d3zoom, zoomIdentity, type ZoomTransform } from 'd3-zoom';
+import { scaleLinear } from 'd3-scale';
+import { axisLeft, axisRight } from 'd3-axis';
+import { useCells, useConn, useUi } from '../store.ts';
+import { fmtInt, fmtMiB, MiB_PAGES } from '../format.ts';
+import {
+  alarmIndices,
+  cellClass,
+  cellCounts,
+  cellRange,
+  diffClass,
+  gridLayout,
+  isShares,
+  isSingle,
+  pagesPerCell,
+  type CellBuffer,
+} from './cells.ts';
+import { lensColours, rgba32, PAGE_BACKGROUND } from './colours.ts';
+import { lensInfo, serverLensId } from './lens.ts';
+
+/** Smallest range a zoom may show, in pages (1 MiB). */
+const MIN_PAGES = 256;
+const AXIS_LEFT = 52;
+const AXIS_RIGHT = 64;
+
+/** Map height for a width: half as tall as wide, within bounds. */
+export const mapHeightFor = (w: number): number =>
+  Math.round(Math.max(150, Math.min(420, w * 0.5)));
+
+/** The geometry a drawing used, so that hover and export read the same cells. */
+interface Drawn {
+  buf: CellBuffer;
+  cols: number;
+  rows: number;
+  size: number;
+}
+
+/**
+ * One run's memory map: a static canvas of cells (redrawn at most once per animation frame,
+ * from the cells store, outside React) and an interactive canvas on top for hover and d3-zoom.
+ * Zoom is linked through the store: every map shows the store's [from, to).
+ */
+export function MemoryMap({ run, policy }: { run: number; policy: string }) {
+  const area = useRef<HTMLDivElement>(null);
+  const staticCanvas = useRef<HTMLCanvasElement>(null);
+  const hoverCanvas = useRef<HTMLCanvasElement>(null);
+  const axisSvg = useRef<SVGSVGElement>(null);
+  const summary = useRef<HTMLParagraphElement>(null);
+  const hoverText = useRef<HTMLParagraphElement>(null);
+  const drawn = useRef<Drawn | null>(null);
+  const [size, setSize] = useState({ w: 0, h: 0 });
+  const guestPages = useConn((s) => s.welcome?.guestPages ?? 0);
+  const zoom = useUi((s) => s.zoom);
+  const lens = useUi((s) => s.lens);
+  const [from, to] = zoom ?? [0, guestPages];
+
+  // size: every map is as wide as its column; map 0 tells the store (the viewport asks for it)
+  useEffect(() => {
+    const el = area.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => {
+      const w = Math.max(60, Math.floor(el.clientWidth - AXIS_LEFT - AXIS_RIGHT));
+      const h = mapHeightFor(w);
+      setSize((s) => (s.w === w && s.h === h ? s : { w, h }));
+      if (run === 0) {
+        const cur = useUi.getState().mapSize;
+        if (cur.w !== w || cur.h !== h) useUi.setState({ mapSize: { w, h } });
+      }
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [run]);
+
+  // the static scene: redraw on new cells, lens or size, at most once per frame
+  useEffect(() => {
+    const canvas = staticCanvas.current;
+    if (!canvas || size.w === 0) return;
+    const dpr = window.devicePixelRatio || 1;
+    canvas.width = Math.round(size.w * dpr);
+    canvas.height = Math.round(size.h * dpr);
+    const off = document.createElement('canvas');
+    let raf = 0;
+    const draw = () => {
+      raf = 0;
+      const cells = useCells.getState();
+      const lensNow = useUi.getState().lens;
+      const buf = cells.runs[run];
+      if (!buf || buf.lens !== serverLensId(lensNow)) return;
+      const other = lensNow === 'difference' ? cells.runs[run === 0 ? 1 : 0] : null;
+      if (lensNow === 'difference' && !other) return;
+      const { cols, rows, size: cell } = gridLayout(buf.cells, size.w, size.h);
+      if (off.width !== cols || off.height !== rows) {
+        off.width = cols;
+        off.height = rows;
+      }
+      const octx = off.getContext('2d');
+      const ctx = canvas.getContext('2d');
+      if (!octx || !ctx) return;
+      const img = octx.createImageData(cols, rows);
+      const px = new Uint32Array(img.data.buffer);
+      const palette = lensColours(lensNow).map(rgba32);
+      const none = rgba32(PAGE_BACKGROUND);
+      const alarms = alarmIndices(buf.lens);
+      const tally = new Float64Array(palette.length);
+      for (let i = 0; i < buf.cells; i++) {
+        const c = other ? diffClass(buf, other, i) : cellClass(buf, i, alarms);
+        if (c < 0) px[i] = none;
+        else {
+          px[i] = palette[c] ?? none;
+          tally[c]++;
+        }
+      }
+      for (let i = buf.cells; i < px.length; i++) px[i] = none;
+      octx.putImageData(img, 0, 0);
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.fillStyle = PAGE_BACKGROUND;
+      ctx.fillRect(0, 0, canvas.width, canvas.height);
+      ctx.imageSmoothingEnabled = false;
+      ctx.drawImage(off, 0, 0, cols * cell * dpr, rows * cell * dpr);
+      drawn.current = { buf, cols, rows, size: cell };
+      canvas.dataset.version = String(cells.version);
+      if (summary.current) summary.current.textContent = summarise(buf, lensNow, tally, policy);
+    };
+    const schedule = () => {
+      if (!raf) raf = requestAnimationFrame(draw);
+    };
+    schedule();
+    const un1 = useCells.subscribe(schedule);
+    const un2 = useUi.subscribe((s, p) => {
+      if (s.lens !== p.lens) schedule();
+    });
+    return () => {
+      un1();
+      un2();
+      if (raf) cancelAnimationFrame(raf);
+    };
+  }, [run, size, policy]);
+
+  // the interactive layer: hover outline (the same cell in every column) and its counts
+  useEffect(() => {
+    const canvas = hoverCanvas.current;
+    if (!canvas || size.w === 0) return;
+    const dpr = window.devicePixelRatio || 1;
+    canvas.width = Math.round(size.w * dpr);
+    canvas.height = Math.round(size.h * dpr);
+    const paint = () => {
+      const ctx = canvas.getContext('2d');
+      if (!ctx) return;
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      ctx.clearRect(0, 0, size.w, size.h);
+      const i = useUi.getState().hover;
+      const d = drawn.current;
+      if (i === null || !d || i >= d.buf.cells) {
+        if (hoverText.current) hoverText.current.textContent = 'Hover a cell for its pages.';
+        return;
+      }
+      const x = (i % d.cols) * d.size;
+      const y = Math.floor(i / d.cols) * d.size;
+      const s = Math.max(d.size, 3);
+      ctx.strokeStyle = '#ffffff';
+      ctx.lineWidth = 1.5;
+      ctx.strokeRect(x - (s - d.size) / 2 - 1, y - (s - d.size) / 2 - 1, s + 2, s + 2);
+      if (hoverText.current)
+        hoverText.current.textContent = describeCell(d.buf, i, useUi.getState().lens);
+    };
+    paint();
+    const un = useUi.subscribe((s, p) => {
+      if (s.hover !== p.hover) paint();
+    });
+    const un2 = useCells.subscribe(() => {
+      if (useUi.getState().hover !== null) paint();
+    });
+    const move = (e: PointerEvent) => {
+      const d = drawn.current;
+      if (!d || d.size === 0) return;
+      const r = canvas.getBoundingClientRect();
+      const col = Math.floor((e.clientX - r.left) / d.size);
+      const row = Math.floor((e.clientY - r.top) / d.size);
+      const i = row * d.cols + col;
+      const next = col >= 0 && col < d.cols && row >= 0 && i < d.buf.cells ? i : null;
+      if (useUi.getState().hover !== next) useUi.setState({ hover: next });
+    };
+    const leave = () => useUi.setState({ hover: null });
+    canvas.addEventListener('pointermove', move);
+    canvas.addEventListener('pointerleave', leave);
+    return () => {
+      un();
+      un2();
+      canvas.removeEventListener('pointermove', move);
+      canvas.removeEventListener('pointerleave', leave);
+    };
+  }, [size]);
+
+  // d3-zoom on the interactive canvas, vertical (the address axis), linked through the store
+  useEffect(() => {
+    const canvas = hoverCanvas.current;
+    if (!canvas || size.h === 0 || guestPages === 0) return;
+    const G = guestPages;
+    const h = size.h;
+    const z = d3zoom<HTMLCanvasElement, unknown>()
+      .scaleExtent([1, Math.max(1, G / MIN_PAGES)])
+      .extent([
+        [0, 0],
+        [size.w, h],
+      ])
+      .translateExtent([
+        [0, 0],
+        [size.w, h],
+      ])
+      .on('zoom', (ev: { transform: ZoomTransform; sourceEvent: unknown }) => {
+        if (!ev.sourceEvent) return;
+        const next = domainOf(ev.transform, G, h);
+        const cur = useUi.getState().zoom;
+        if (!cur || cur[0] !== next[0] || cur[1] !== next[1])
+          useUi.setState({ zoom: next[0] === 0 && next[1] === G ? null : next });
+      });
+    const sel = select(canvas);
+    sel.call(z);
+    sel.on('dblclick.zoom', null);
+    const apply = (zm: [number, number] | null) => {
+      const [a, b] = zm ?? [0, G];
+      const cur = domainOf(transformOf(canvas), G, h);
+      if (cur[0] === a && cur[1] === b) return;
+      const k = G / (b - a);
+      sel.call(z.transform, zoomIdentity.translate(0, (-a * k * h) / G).scale(k));
+    };
+    apply(useUi.getState().zoom);
+    const un = useUi.subscribe((s, p) => {
+      if (s.zoom !== p.zoom) apply(s.zoom);
+    });
+    return () => {
+      un();
+      sel.on('.zoom', null);
+    };
+  }, [size, guestPages]);
+
+  // the address axis: MiB on the left, gfn on the right, over the rows actually drawn
+  useEffect(() => {
+    const svg = axisSvg.current;
+    if (!svg || size.h === 0 || to <= from) return;
+    const n = Math.min(to - from, Math.max(1, useCells.getState().reply?.cells ?? to - from));
+    const { rows, size: cell } = gridLayout(n, size.w, size.h);
+    const y = scaleLinear()
+      .domain([from, to])
+      .range([0, Math.min(size.h, rows * cell)]);
+    const s = select(svg);
+    s.selectAll('*').remove();
+    const ticks = Math.max(2, Math.floor(size.h / 48));
+    s.append('g')
+      .attr('transform', `translate(${AXIS_LEFT - 1},0)`)
+      .call(
+        axisLeft(y)
+          .ticks(ticks)
+          .tickFormat((d) => fmtMiB(Number(d))),
+      );
+    s.append('g')
+      .attr('transform', `translate(${AXIS_LEFT + size.w + 1},0)`)
+      .call(
+        axisRight(y)
+          .ticks(ticks)
+          .tickFormat((d) => `gfn ${fmtInt(Number(d))}`),
+      );
+  }, [size, from, to]);
+
+  const ppc =
+    (to - from) / Math.max(1, Math.min(to - from, useCells.getState().reply?.cells ?? to - from));
+  return (
+    <div className="map" ref={area}>
+      <div
+        className="map-stage"
+        style={{ height: size.h, paddingLeft: AXIS_LEFT, paddingRight: AXIS_RIGHT }}
+      >
+        <svg
+          className="map-axis"
+          ref={axisSvg}
+          width={size.w + AXIS_LEFT + AXIS_RIGHT}
+          height={size.h + 8}
+          aria-hidden="true"
+        />
+        <canvas
+          ref={staticCanvas}
+          className="map-static"
+          data-map-static={run}
+          data-policy={policy}
+          role="img"
+          aria-label={`Memory map, ${policy}`}
+          aria-describedby={`map-summary-${run}`}
+          style={{ width: size.w, height: size.h, left: AXIS_LEFT }}
+        />
+        <canvas
+          ref={hoverCanvas}
+          className="map-hover"
+          aria-hidden="true"
+          style={{ width: size.w, height: size.h, left: AXIS_LEFT }}
+        />
+      </div>
+      <p className="map-scale" data-testid={`map-scale-${run}`}>
+        {lensInfo(lens).title}: gfn {fmtInt(from)}–{fmtInt(to - 1)} ({fmtMiB(to - from)}),{' '}
+        <span data-testid={`pages-per-cell-${run}`}>{ppcText(ppc)}</span>
+        {zoom && (
+          <button className="link" onClick={() => useUi.setState({ zoom: null })}>
+            show all
+          </button>
+        )}
+      </p>
+      <p className="map-summary" id={`map-summary-${run}`} ref={summary} aria-live="off" />
+      <p className="map-hovertext" ref={hoverText} />
+    </div>
+  );
+}
+
+function ppcText(ppc: number): string {
+  if (ppc <= 1) return '1 page per cell (exact)';
+  return `${ppc >= 10 ? Math.round(ppc) : ppc.toFixed(1)} pages per cell`;
+}
+
+function transformOf(el: HTMLCanvasElement): ZoomTransform {
+  return (el as unknown as { __zoom?: ZoomTransform }).__zoom ?? zoomIdentity;
+}
+
+/** The guest frames a zoom transform shows, for a map of height h over G pages. */
+export function domainOf(t: ZoomTransform, G: number, h: number): [number, number] {
+  const a = Math.max(0, Math.floor(((-t.y / t.k) * G) / h));
+  const b = Math.min(G, Math.ceil((((h - t.y) / t.k) * G) / h));
+  return [a, Math.max(a + 1, b)];
+}
+
+function summarise(
+  buf: CellBuffer,
+  lens: ReturnType<typeof useUi.getState>['lens'],
+  tally: Float64Array,
+  policy: string,
+): string {
+  const info = lensInfo(lens);
+  const total = buf.cells;
+  const parts: string[] = [];
+  info.labels.forEach((label, c) => {
+    if (tally[c] > 0) parts.push(`${label} ${Math.round((tally[c] / total) * 1000) / 10} %`);
+  });
+  const unit = isSingle(buf) ? 'pages' : 'cells';
+  return `${policy}, ${info.title.toLowerCase()}: ${fmtMiB(buf.to - buf.from)} shown; ${unit} by class: ${parts.join(', ') || 'none yet'}.`;
+}
+
+function describeCell(
+  buf: CellBuffer,
+  i: number,
+  lens: ReturnType<typeof useUi.getState>['lens'],
+): string {
+  const [a, b] = cellRange(buf, i);
+  const info = lensInfo(lens === 'difference' ? 'residency' : lens);
+  const counts = cellCounts(buf, i);
+  const what = isShares(buf) ? 'share of 255' : 'pages';
+  const parts = counts.map((n, c) => (n > 0 ? `${info.labels[c]}: ${n}` : '')).filter(Boolean);
+  const range = b - a <= 1 ? `gfn ${fmtInt(a)}` : `gfn ${fmtInt(a)}–${fmtInt(b - 1)}`;
+  return `${range} (${(a / MiB_PAGES).toFixed(2)} MiB, ${fmtInt(pagesPerCell(buf) > 1 ? b - a : 1)} page${b - a > 1 ? 's' : ''}): ${parts.join(' · ') || 'no page'}${parts.length && isShares(buf) ? ` (${what})` : ''}`;
+}
