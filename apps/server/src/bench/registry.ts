@@ -8,6 +8,7 @@ import { hotPathBench } from './hot-path.ts';
 import { replayBench } from './replay.ts';
 import { scalingBench } from './scaling.ts';
 import { streamBench } from './stream.ts';
+import { sweepBench } from './sweep.ts';
 import { viewersBench } from './viewers.ts';
 
 export function allBenchmarks(): BenchEntry[] {
@@ -18,5 +19,6 @@ export function allBenchmarks(): BenchEntry[] {
     replayBench(),
     streamBench(),
     viewersBench(),
+    sweepBench(),
   ];
 }

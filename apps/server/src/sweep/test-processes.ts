@@ -1,6 +1,6 @@
 /**
- * For tests: a real redis-server on a free loopback port (no persistence, its own directory),
- * and `npm run worker` child processes, each stopped by its own pid.
+ * For tests and the sweep bench: a real redis-server on a free loopback port (no persistence,
+ * its own directory), and `npm run worker` child processes, each stopped by its own pid.
  */
 import { spawn, fork, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -1,0 +1,188 @@
+/**
+ * Benchmark: sweeps. Runs per second of a sweep of the classic preset on this machine's worker
+ * threads, one thread against every core (the goal: ≥ 0.8 × linear), and queued through BullMQ
+ * on a local redis-server with one and with two `npm run worker` processes, with the queue's
+ * overhead per job. Each measurement runs seeds of its own, so nothing queued is a cached result.
+ */
+import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { expandSweep, parseSweep, type SweepPlan } from '@agelab/sim-core';
+import { runOnPool } from '../sweep/local-runner.ts';
+import { SweepPool } from '../sweep/pool.ts';
+import { submitSweep } from '../sweep/queue.ts';
+import { startRedis, startWorker, type TestWorker } from '../sweep/test-processes.ts';
+import type { BaselineRatio, BenchEntry, BenchResult, Figure } from './harness.ts';
+import { round } from './timing.ts';
+
+const GOAL = 0.8;
+const POLICIES = ['always-old', 'unmap-emulation', 'ept-ad-bits'];
+
+export interface SweepBenchOptions {
+  jobs?: number;
+  seconds?: number;
+}
+
+export function sweepBench(opts: SweepBenchOptions = {}): BenchEntry {
+  return {
+    id: 'sweep',
+    title: 'Sweeps: runs per second on every core, and queued through BullMQ',
+    goal: `runs per second on all cores ≥ ${GOAL} × cores × one thread's`,
+    run: (ctx) => run(ctx.quick, opts, ctx.log),
+  };
+}
+
+function planOf(firstSeed: number, jobs: number, seconds: number): SweepPlan {
+  return expandSweep(
+    parseSweep({
+      name: `bench-${firstSeed}`,
+      base: 'classic',
+      axes: { seed: { from: firstSeed, to: firstSeed + jobs - 1 } },
+      policies: POLICIES,
+      seconds,
+    }),
+  );
+}
+
+/** Wall seconds of a plan on `threads` threads, the threads started and warmed up first. */
+async function timeLocal(plan: SweepPlan, warm: SweepPlan, threads: number): Promise<number> {
+  const pool = new SweepPool(threads);
+  try {
+    await runOnPool(warm, pool);
+    const t0 = performance.now();
+    await runOnPool(plan, pool);
+    return (performance.now() - t0) / 1000;
+  } finally {
+    await pool.close();
+  }
+}
+
+const hasRedis = () => spawnSync('redis-server', ['--version']).status === 0;
+
+async function timeQueued(
+  redisUrl: string,
+  processes: number,
+  plan: SweepPlan,
+  warm: SweepPlan,
+): Promise<number> {
+  const workers: TestWorker[] = [];
+  try {
+    for (let i = 0; i < processes; i++)
+      workers.push(await startWorker(redisUrl, ['--threads', '1']));
+    await submitSweep(warm, { redisUrl, reconcileMs: 100 });
+    const t0 = performance.now();
+    await submitSweep(plan, { redisUrl, reconcileMs: 100 });
+    return (performance.now() - t0) / 1000;
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+  }
+}
+
+async function run(
+  quick: boolean,
+  opts: SweepBenchOptions,
+  log: (l: string) => void,
+): Promise<BenchResult> {
+  const cores = availableParallelism();
+  const jobs = opts.jobs ?? (quick ? 4 : 12);
+  const seconds = opts.seconds ?? (quick ? 2 : 6);
+  const runsOf = (p: SweepPlan) => p.runs;
+  let seed = 1;
+  const fresh = (n = jobs) => {
+    const p = planOf(seed, n, seconds);
+    seed += 1000;
+    return p;
+  };
+  const figures: Figure[] = [];
+  const ratios: BaselineRatio[] = [];
+
+  const threadCounts = [...new Set([1, Math.min(2, cores), cores])];
+  const rate = new Map<number, number>();
+  for (const t of threadCounts) {
+    const plan = fresh();
+    const wall = await timeLocal(plan, fresh(t), t);
+    rate.set(t, runsOf(plan) / wall);
+    log(`  local, ${t} thread(s): ${round(rate.get(t)!)} runs/s`);
+    figures.push({
+      name: `local, ${t} thread${t > 1 ? 's' : ''}`,
+      value: round(rate.get(t)!),
+      unit: 'runs/s',
+    });
+  }
+  const one = rate.get(1)!;
+  const all = rate.get(cores)!;
+  const efficiency = all / (cores * one);
+  ratios.push({
+    subject: `local, ${cores} threads`,
+    baseline: `${cores} × local, 1 thread`,
+    ratio: round(efficiency),
+    meaning: 'fraction of linear scaling',
+  });
+
+  let queuedNote = 'not measured: redis-server is not installed';
+  if (hasRedis()) {
+    const redis = await startRedis();
+    try {
+      const q = new Map<number, number>();
+      for (const n of [1, 2]) {
+        const plan = fresh();
+        const wall = await timeQueued(redis.url, n, plan, fresh(n));
+        q.set(n, wall);
+        log(`  queued, ${n} worker(s): ${round(runsOf(plan) / wall)} runs/s`);
+        figures.push({
+          name: `queued, ${n} worker process${n > 1 ? 'es' : ''} × 1 thread`,
+          value: round(runsOf(plan) / wall),
+          unit: 'runs/s',
+        });
+      }
+      const localOneWall = (jobs * POLICIES.length) / one;
+      const overheadMs = ((q.get(1)! - localOneWall) / jobs) * 1000;
+      figures.push({
+        name: 'queue overhead per job (1 worker vs 1 local thread)',
+        value: round(overheadMs),
+        unit: 'ms',
+      });
+      figures.push({
+        name: 'queue overhead per run',
+        value: round(overheadMs / POLICIES.length),
+        unit: 'ms',
+      });
+      ratios.push({
+        subject: 'queued, 1 worker',
+        baseline: 'local, 1 thread',
+        ratio: round(localOneWall / q.get(1)!),
+        meaning: 'below 1: the cost of going through Redis',
+      });
+      ratios.push({
+        subject: 'queued, 2 workers',
+        baseline: 'queued, 1 worker',
+        ratio: round(q.get(1)! / q.get(2)!),
+        meaning: 'speed-up of the second worker process (2 = linear)',
+      });
+      queuedNote = `queued with one worker: ${round((q.get(1)! / jobs) * 1000)} ms of wall time per job, against ${round((localOneWall / jobs) * 1000)} ms on one local thread`;
+    } finally {
+      await redis.stop();
+    }
+  }
+  const met = cores >= 2 ? efficiency >= GOAL : null;
+  return {
+    status: 'measured',
+    figures,
+    ratios,
+    goal: {
+      text: `${cores} threads ≥ ${GOAL} × linear`,
+      met,
+      detail: `${round(efficiency)} × linear on ${cores} cores`,
+    },
+    method:
+      `A sweep of the classic preset over ${jobs} seeds, ${seconds} simulated s each, the three policies together ` +
+      `in each job (${jobs * POLICIES.length} runs). Local: a pool of worker threads, started and warmed up on ` +
+      `other seeds first, timed from the first job to the last result. Queued: a redis-server on loopback started ` +
+      `for the bench, one or two \`npm run worker -- --threads 1\` processes (warmed up likewise), the submitter in ` +
+      `this process; every measurement runs seeds of its own, so none is answered from Redis.`,
+    notes: [queuedNote],
+    obstacle:
+      met === false
+        ? `Two threads reach ${round(efficiency)} of linear: the machine's other load, or memory bandwidth (the per-page arrays of two guests).`
+        : undefined,
+  };
+}
