@@ -14,6 +14,7 @@ import { defaultThreads } from '../sweep/pool.ts';
 import { ProgressBar, formatDuration, type ProgressStream } from '../sweep/progress.ts';
 import { REDIS_ENV, SweepStopped, submitSweep } from '../sweep/queue.ts';
 import type { CliOutput } from './sim.ts';
+import { CHART_USAGE, runChartCli } from './sweep-chart.ts';
 
 export const SWEEP_USAGE = `usage: npm run sweep -- <sweep.json> [--out DIR] [--workers N] [--redis URL]
 
@@ -22,7 +23,8 @@ export const SWEEP_USAGE = `usage: npm run sweep -- <sweep.json> [--out DIR] [--
   --redis URL    queue the runs in BullMQ on this Redis (or set ${REDIS_ENV}) for
                  \`npm run worker -- --redis URL\` processes to run; Ctrl-C stops, rerun resumes
   --max-runs N   refuse a sweep of more runs than this (default 100000)
-`;
+
+       ${CHART_USAGE.replace('usage: ', '')}`;
 
 /** The most runs a command-line sweep may have unless told otherwise. */
 const DEFAULT_MAX_RUNS = 100_000;
@@ -46,6 +48,7 @@ const positiveInt = (name: string, v: string | undefined): number | undefined =>
 };
 
 export async function runSweepCli(argv: string[], io: SweepCliIo): Promise<number> {
+  if (argv[0] === 'chart') return runChartCli(argv.slice(1), io);
   let parsed;
   try {
     parsed = parseArgs({
