@@ -1,0 +1,262 @@
+/**
+ * DAMON-style address × time heatmap of one run: guest address down (MiB on the left, gfn on the
+ * right), simulated time across on the shared domain, each pixel coloured by the share of the
+ * bucket's pages in one class (HISTORY_CLASSES). A canvas raster (one ImageData filled in one
+ * loop, put once) inside SVG D3 axes; a colour bar below. One per run; the parent lays them out
+ * side by side with the same domain and class.
+ *
+ * Usage:
+ *   const { at, shares } = historyView(historyBuf[k]);
+ *   <HistoryHeatmap policy={policies[k]} version={historyBuf[k].version} domain={[0, state.time]}
+ *     buckets={welcome.mapHistory.buckets} pagesPerBucket={welcome.mapHistory.pagesPerBucket}
+ *     classes={welcome.mapHistory.classes.length} classIndex={HISTORY_CLASSES.indexOf('swapped')}
+ *     at={at} shares={shares} />
+ *
+ * When zoomed out, a pixel covering several points or buckets shows their largest share, so a
+ * bucket holding any page of the class stays visible (said in the colour bar's note).
+ */
+import { useEffect, useId, useMemo, useRef } from 'react';
+import { axisBottom, axisLeft, axisRight, scaleLinear, select } from 'd3';
+import { HISTORY_CLASSES, HISTORY_LABELS, type HistoryClass } from '@agelab/protocol';
+import './charts.css';
+import { HISTORY_EMPTY, historyColour, historyLut } from '../palette';
+import { fillHeatmap, latestSummary } from './heatmap-fill';
+import { formatSeconds } from './plot';
+import { chartVars, svgId, visuallyHidden } from './theme';
+import { useWidth } from './use-width';
+
+export interface HistoryHeatmapProps {
+  /** The run's policy: in the title and the accessible name. */
+  policy: string;
+  /** Address buckets per point (welcome.mapHistory.buckets). */
+  buckets: number;
+  /** Guest pages per bucket (welcome.mapHistory.pagesPerBucket). */
+  pagesPerBucket: number;
+  /** Simulated seconds of each point. */
+  at: Float64Array;
+  /** points × classes × buckets shares of 255 (MapHistoryFrame order). */
+  shares: Uint8Array;
+  /** Classes per point (default HISTORY_CLASSES.length). */
+  classes?: number;
+  /** The class drawn (index in the history classes). */
+  classIndex: number;
+  /** Its legend label (default HISTORY_LABELS of HISTORY_CLASSES[classIndex]). */
+  classLabel?: string;
+  /** Simulated seconds [t0, t1] of the x axis (shared with the charts). */
+  domain: readonly [number, number];
+  /** Bump when the data changed: the raster is refilled only then (or on resize/domain/class). */
+  version: number;
+  /** Points to draw (default at.length). */
+  count?: number;
+  /** Seconds a point stands for (default: the spacing of the last two points). */
+  step?: number;
+  /** Pixel height of the raster (default 180). */
+  height?: number;
+  /** Show the gfn axis on the right (default: when wider than 480 px). */
+  gfnAxis?: boolean;
+  /** Show the colour bar (default true; side by side, one is enough). */
+  colourBar?: boolean;
+}
+
+const PAGE_BYTES = 4096;
+const MARGIN = { top: 6, bottom: 22, left: 58 };
+const MIB_PAGES = (1 << 20) / PAGE_BYTES;
+
+/** "512 MiB", "1.5 GiB" for a guest frame number. */
+export function formatAddress(gfn: number): string {
+  const mib = gfn / MIB_PAGES;
+  if (mib >= 1024) return `${+(mib / 1024).toFixed(2)} GiB`;
+  return `${+mib.toFixed(mib < 10 ? 1 : 0)} MiB`;
+}
+/** "0x40000" */
+export const formatGfn = (gfn: number): string => `0x${Math.round(gfn).toString(16)}`;
+
+/** The heatmap's text alternative. */
+export function heatmapSummary(
+  policy: string,
+  label: string,
+  pagesPerBucket: number,
+  s: ReturnType<typeof latestSummary>,
+): string {
+  if (!s) return `${policy}, ${label}: no history yet.`;
+  const from = s.peakBucket * pagesPerBucket;
+  const densest =
+    s.peakShare > 0
+      ? `; densest at ${formatAddress(from)}–${formatAddress(from + pagesPerBucket)} (${Math.round(s.peakShare * 100)} % of its pages)`
+      : '';
+  return `${policy}, ${label}: at ${formatSeconds(s.time)}, ${(s.meanShare * 100).toFixed(1)} % of the guest's pages${densest}.`;
+}
+
+export function HistoryHeatmap(props: HistoryHeatmapProps) {
+  const {
+    policy,
+    buckets,
+    pagesPerBucket,
+    at,
+    shares,
+    classes = HISTORY_CLASSES.length,
+    classIndex,
+    domain,
+    version,
+    step,
+    height = 180,
+    colourBar = true,
+  } = props;
+  const count = Math.min(props.count ?? at.length, at.length);
+  const label =
+    props.classLabel ??
+    HISTORY_LABELS[HISTORY_CLASSES[classIndex] as HistoryClass] ??
+    `class ${classIndex}`;
+  const [ref, width] = useWidth<HTMLDivElement>(480);
+  const gfnAxis = props.gfnAxis ?? width > 480;
+  const right = gfnAxis ? 62 : 10;
+  const iw = Math.max(10, width - MARGIN.left - right);
+  const ih = Math.max(10, height);
+  const svgRef = useRef<SVGSVGElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const imageRef = useRef<ImageData | null>(null);
+  const summaryId = useId();
+  const [t0, t1] = domain[1] > domain[0] ? domain : [domain[0], domain[0] + 1];
+  const totalPages = buckets * pagesPerBucket;
+
+  const x = useMemo(() => scaleLinear().domain([t0, t1]).range([0, iw]), [t0, t1, iw]);
+  const y = useMemo(() => scaleLinear().domain([0, totalPages]).range([0, ih]), [totalPages, ih]);
+
+  useEffect(() => {
+    const svg = svgRef.current;
+    if (!svg) return;
+    const root = select(svg);
+    root.select<SVGGElement>('g.agl-x').call(
+      axisBottom(x)
+        .ticks(Math.max(2, Math.floor(iw / 90)))
+        .tickFormat((d) => `${+d} s`),
+    );
+    const yTicks = Math.max(2, Math.floor(ih / 40));
+    root.select<SVGGElement>('g.agl-y').call(
+      axisLeft(y)
+        .ticks(yTicks)
+        .tickFormat((d) => formatAddress(+d)),
+    );
+    const gy = root.select<SVGGElement>('g.agl-gfn');
+    if (gfnAxis)
+      gy.call(
+        axisRight(y)
+          .ticks(yTicks)
+          .tickFormat((d) => formatGfn(+d)),
+      );
+    else gy.selectAll('*').remove();
+  }, [x, y, iw, ih, gfnAxis]);
+
+  // The raster: device pixels, one fill, one putImageData.
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx) return;
+    const dpr = Math.min(2, globalThis.devicePixelRatio || 1);
+    const w = Math.max(1, Math.round(iw * dpr));
+    const h = Math.max(1, Math.round(ih * dpr));
+    if (canvas.width !== w) canvas.width = w;
+    if (canvas.height !== h) canvas.height = h;
+    let img = imageRef.current;
+    if (!img || img.width !== w || img.height !== h)
+      img = imageRef.current = ctx.createImageData(w, h);
+    fillHeatmap(
+      img.data,
+      w,
+      h,
+      { at, count, shares, classes, buckets, classIndex, step },
+      t0,
+      t1,
+      historyLut(),
+    );
+    ctx.putImageData(img, 0, 0);
+    // at and shares are read through `version` (buffers are refilled in place)
+  }, [version, iw, ih, t0, t1, classIndex, classes, buckets, count, step]);
+
+  const gradId = svgId(useId(), 'grad');
+  const summary = heatmapSummary(
+    policy,
+    label,
+    pagesPerBucket,
+    latestSummary({ at, count, shares, classes, buckets, classIndex }),
+  );
+  const barW = Math.min(200, Math.max(80, iw / 3));
+
+  return (
+    <figure className="agl-chart agl-heatmap" style={chartVars}>
+      <figcaption className="agl-chart-head">
+        <h3 className="agl-chart-title">
+          {policy} <span className="agl-chart-unit">· {label}</span>
+        </h3>
+      </figcaption>
+      <div
+        ref={ref}
+        className="agl-plot"
+        role="img"
+        aria-label={`Address × time heatmap, ${policy}`}
+        aria-describedby={summaryId}
+      >
+        <canvas
+          ref={canvasRef}
+          aria-hidden="true"
+          style={{
+            left: MARGIN.left,
+            top: MARGIN.top,
+            width: iw,
+            height: ih,
+            background: HISTORY_EMPTY,
+          }}
+        />
+        <svg
+          ref={svgRef}
+          width={width}
+          height={ih + MARGIN.top + MARGIN.bottom}
+          aria-hidden="true"
+          focusable="false"
+        >
+          <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
+            <g className="agl-y" />
+            <g className="agl-gfn" transform={`translate(${iw},0)`} />
+            <g className="agl-x" transform={`translate(0,${ih})`} />
+          </g>
+        </svg>
+      </div>
+      {colourBar && (
+        <div className="agl-colourbar" aria-hidden="true">
+          <span>share of a bucket’s pages</span>
+          <svg width={barW + 40} height={26}>
+            <defs>
+              <linearGradient id={gradId}>
+                {[1, 32, 64, 96, 128, 160, 192, 224, 255].map((s) => (
+                  <stop key={s} offset={`${((s - 1) / 254) * 100}%`} stopColor={historyColour(s)} />
+                ))}
+              </linearGradient>
+            </defs>
+            <rect
+              x={0}
+              y={2}
+              width={10}
+              height={10}
+              fill={HISTORY_EMPTY}
+              stroke="var(--agl-axis)"
+            />
+            <text x={5} y={24} fill="var(--agl-muted)" fontSize={10} textAnchor="middle">
+              0
+            </text>
+            <rect x={18} y={2} width={barW} height={10} fill={`url(#${gradId})`} />
+            <text x={18} y={24} fill="var(--agl-muted)" fontSize={10}>
+              any
+            </text>
+            <text x={18 + barW} y={24} fill="var(--agl-muted)" fontSize={10} textAnchor="end">
+              100 %
+            </text>
+          </svg>
+          <span>zoomed out, a pixel shows its largest share</span>
+        </div>
+      )}
+      <p id={summaryId} style={visuallyHidden}>
+        {summary}
+      </p>
+    </figure>
+  );
+}

@@ -1,0 +1,178 @@
+/**
+ * The timeline scrubber: a slider over simulated time (role="slider", named "Timeline") with the
+ * played range, the current time, and marks for knob changes and bookmarks (each a button).
+ *
+ * Usage:
+ *   <Timeline max={Math.max(welcome.seconds, state.time)} value={state.time} played={furthest}
+ *     marks={state.knobLog.map((k) => ({ time: k.at / welcome.rate, label: `${k.knob} = ${k.value}`, kind: 'knob' }))}
+ *     onScrub={(t) => coalescedSeek(t)} onScrubEnd={(t) => seek(t)} onMark={(m) => seek(m.time)} />
+ *
+ * Pointer: pressing on the track jumps there and dragging follows; onScrub is called on every
+ * move (the parent coalesces), onScrubEnd once on release. Keyboard (WAI-ARIA slider): ←/→ and
+ * ↓/↑ one step (shift: a page), PageDown/PageUp a page, Home/End the ends; each key press calls
+ * onScrub then onScrubEnd. Handled keys do not propagate, so page-wide shortcuts (→ = step) do
+ * not also fire while the slider has focus.
+ */
+import { useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import './charts.css';
+import { formatSeconds } from './plot';
+import { chartVars } from './theme';
+import { defaultPageStep, keyToValue, pointerToValue, valueToPercent } from './timeline-math';
+
+export interface TimelineMark {
+  /** Simulated seconds. */
+  time: number;
+  /** What happened ("cgroup limit = 24000 pages"). */
+  label: string;
+  /** "knob" or "bookmark" (others are shown as a neutral dot). */
+  kind: 'knob' | 'bookmark' | (string & {});
+  /** A stable key (default: kind, time and label). */
+  id?: string;
+}
+
+export interface TimelineProps {
+  /** Start of the timeline (default 0). */
+  min?: number;
+  /** End of the timeline in simulated seconds (e.g. the scenario's length, or the time reached). */
+  max: number;
+  /** The current simulated time. */
+  value: number;
+  /** The furthest time simulated so far (shown as the played range; default: value). */
+  played?: number;
+  /** ←/→ step in seconds (default 0.1). */
+  step?: number;
+  /** PageUp/PageDown step (default about a tenth of the range). */
+  pageStep?: number;
+  marks?: readonly TimelineMark[];
+  /** Called continuously while dragging, and on each key press. */
+  onScrub: (timeSeconds: number) => void;
+  /** Called once when a drag ends (and after each key press). */
+  onScrubEnd?: (timeSeconds: number) => void;
+  onMark?: (mark: TimelineMark) => void;
+  /** Accessible name (default "Timeline"). */
+  label?: string;
+  disabled?: boolean;
+}
+
+const MARK_GLYPH: Record<string, string> = { knob: '◆', bookmark: '⚑' };
+const MARK_NAME: Record<string, string> = { knob: 'Knob change', bookmark: 'Bookmark' };
+
+export function Timeline(props: TimelineProps) {
+  const { min = 0, value, step = 0.1, marks = [], onScrub, onScrubEnd, onMark } = props;
+  const max = props.max > min ? props.max : min + step;
+  const pageStep = props.pageStep ?? defaultPageStep(min, max, step);
+  const trackRef = useRef<HTMLDivElement>(null);
+  const [drag, setDragState] = useState<number | null>(null);
+  // The drag as of the latest event (state lags a render; lostpointercapture follows pointerup).
+  const dragRef = useRef<number | null>(null);
+  const setDrag = (t: number | null): void => {
+    dragRef.current = t;
+    setDragState(t);
+  };
+  const shown = drag ?? Math.min(max, Math.max(min, value));
+  const played = Math.max(shown, props.played ?? value);
+  const label = props.label ?? 'Timeline';
+
+  const timeAt = (clientX: number): number => {
+    const r = trackRef.current?.getBoundingClientRect();
+    return r ? pointerToValue(clientX, r.left, r.width, min, max) : shown;
+  };
+  const onPointerDown = (e: PointerEvent<HTMLDivElement>): void => {
+    if (props.disabled || (e.pointerType === 'mouse' && e.button !== 0)) return;
+    e.currentTarget.setPointerCapture?.(e.pointerId);
+    e.currentTarget.focus();
+    const t = timeAt(e.clientX);
+    setDrag(t);
+    onScrub(t);
+    e.preventDefault();
+  };
+  const onPointerMove = (e: PointerEvent<HTMLDivElement>): void => {
+    if (dragRef.current === null) return;
+    const t = timeAt(e.clientX);
+    if (t === dragRef.current) return;
+    setDrag(t);
+    onScrub(t);
+  };
+  const endDrag = (e: PointerEvent<HTMLDivElement>, commit: boolean): void => {
+    const last = dragRef.current;
+    if (last === null) return;
+    setDrag(null);
+    if (e.currentTarget.hasPointerCapture?.(e.pointerId))
+      e.currentTarget.releasePointerCapture(e.pointerId);
+    const t = commit ? timeAt(e.clientX) : last;
+    if (t !== last) onScrub(t);
+    onScrubEnd?.(t);
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
+    if (props.disabled || e.altKey || e.ctrlKey || e.metaKey) return;
+    const v = keyToValue(e.key, shown, { min, max, step, pageStep }, e.shiftKey);
+    if (v === null) return;
+    e.preventDefault();
+    e.stopPropagation();
+    if (v === shown) return;
+    onScrub(v);
+    onScrubEnd?.(v);
+  };
+
+  const pct = valueToPercent(shown, min, max);
+  return (
+    <div className="agl-timeline" style={chartVars}>
+      <div className="agl-timeline-row">
+        <div className="agl-timeline-body">
+          <div
+            ref={trackRef}
+            className="agl-timeline-slider"
+            role="slider"
+            tabIndex={props.disabled ? -1 : 0}
+            aria-label={label}
+            aria-valuemin={min}
+            aria-valuemax={max}
+            aria-valuenow={+shown.toFixed(3)}
+            aria-valuetext={formatSeconds(shown)}
+            aria-orientation="horizontal"
+            aria-disabled={props.disabled || undefined}
+            onPointerDown={onPointerDown}
+            onPointerMove={onPointerMove}
+            onPointerUp={(e) => endDrag(e, true)}
+            onPointerCancel={(e) => endDrag(e, false)}
+            onLostPointerCapture={(e) => endDrag(e, false)}
+            onKeyDown={onKeyDown}
+          >
+            <div className="agl-timeline-track">
+              <div
+                className="agl-timeline-played"
+                style={{ width: `${valueToPercent(played, min, max)}%` }}
+              />
+              <div className="agl-timeline-elapsed" style={{ width: `${pct}%` }} />
+            </div>
+            <div className="agl-timeline-thumb" style={{ left: `${pct}%` }} />
+          </div>
+          {marks.length > 0 && (
+            <div className="agl-timeline-marks">
+              {marks.map((m) => {
+                const name = MARK_NAME[m.kind] ?? m.kind;
+                return (
+                  <button
+                    key={m.id ?? `${m.kind}@${m.time}:${m.label}`}
+                    type="button"
+                    className={`agl-timeline-mark agl-mark-${m.kind}`}
+                    style={{ left: `${valueToPercent(m.time, min, max)}%` }}
+                    aria-label={`${name}: ${m.label} at ${formatSeconds(m.time)}`}
+                    title={`${formatSeconds(m.time)} · ${m.label}`}
+                    onClick={() => onMark?.(m)}
+                    disabled={props.disabled}
+                  >
+                    <span aria-hidden="true">{MARK_GLYPH[m.kind] ?? '•'}</span>
+                  </button>
+                );
+              })}
+            </div>
+          )}
+        </div>
+        <div className="agl-timeline-readout" aria-hidden="true">
+          <b>{formatSeconds(shown)}</b> / {formatSeconds(max)}
+        </div>
+      </div>
+    </div>
+  );
+}

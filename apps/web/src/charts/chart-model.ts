@@ -1,0 +1,112 @@
+/**
+ * The DOM-free parts of TimeSeriesChart: the runs it takes, its y domain, the values under the
+ * hover rule, and its text alternative.
+ */
+import { extentInWindow, formatSeconds, nearestIndex, withUnit } from './plot';
+
+/** One run's series on a chart. */
+export interface ChartRun {
+  /** The policy (legend, tooltip, summary). */
+  name: string;
+  /** Its run colour (palette.runColours). */
+  colour: string;
+  /** Simulated seconds of each point, ascending (NaN for a gap). */
+  at: Float64Array;
+  /** The value at each point (NaN for a gap). */
+  values: Float64Array;
+  /** Points to draw (default: at.length). */
+  count?: number;
+  /** "usage vs limit" charts: the limit at each point (same times), drawn dashed. */
+  limit?: Float64Array;
+}
+
+export const runCount = (r: ChartRun): number =>
+  Math.min(r.count ?? r.at.length, r.at.length, r.values.length);
+
+/** y domain over the time window: from `floor` (default 0) to the nicest top covering every line. */
+export function yDomain(
+  runs: readonly ChartRun[],
+  window: readonly [number, number],
+  floor = 0,
+): [number, number] {
+  let lo = floor;
+  let hi = -Infinity;
+  for (const r of runs) {
+    const n = runCount(r);
+    for (const v of [r.values, r.limit]) {
+      if (!v) continue;
+      const e = extentInWindow(r.at, v, Math.min(n, v.length), window[0], window[1]);
+      if (!e) continue;
+      if (e[0] < lo) lo = e[0];
+      if (e[1] > hi) hi = e[1];
+    }
+  }
+  if (!(hi > lo)) hi = lo + 1;
+  return [lo, hi];
+}
+
+export interface HoverValue {
+  name: string;
+  colour: string;
+  /** Time of the point shown (the nearest to the hover time), or NaN. */
+  time: number;
+  value: number;
+  limit: number;
+}
+
+/**
+ * The value of each run at the point nearest to `t` (NaN when a run has no point within
+ * `maxDistance` seconds, e.g. it has not reached `t` yet).
+ */
+export function valuesAt(runs: readonly ChartRun[], t: number, maxDistance: number): HoverValue[] {
+  return runs.map((r) => {
+    const i = nearestIndex(r.at, t, runCount(r), maxDistance);
+    return {
+      name: r.name,
+      colour: r.colour,
+      time: i < 0 ? NaN : r.at[i],
+      value: i < 0 ? NaN : r.values[i],
+      limit: i < 0 || !r.limit ? NaN : r.limit[i],
+    };
+  });
+}
+
+/** The latest finite value of each run (for the legend and the summary). */
+export function latestValues(runs: readonly ChartRun[]): HoverValue[] {
+  return runs.map((r) => {
+    let i = runCount(r) - 1;
+    while (i >= 0 && !Number.isFinite(r.values[i])) i--;
+    return {
+      name: r.name,
+      colour: r.colour,
+      time: i < 0 ? NaN : r.at[i],
+      value: i < 0 ? NaN : r.values[i],
+      limit: i < 0 || !r.limit ? NaN : r.limit[i],
+    };
+  });
+}
+
+/** The chart's text alternative: the latest value per run, in words. */
+export function chartSummary(title: string, unit: string, runs: readonly ChartRun[]): string {
+  const latest = latestValues(runs);
+  if (!latest.length || latest.every((v) => Number.isNaN(v.time))) return `${title}: no data yet.`;
+  const parts = latest.map((v) => {
+    if (Number.isNaN(v.time)) return `${v.name}: no data yet`;
+    const lim = Number.isNaN(v.limit) ? '' : ` of a limit of ${withUnit(v.limit, unit)}`;
+    return `${v.name} ${withUnit(v.value, unit)}${lim} at ${formatSeconds(v.time)}`;
+  });
+  return `${title}, latest: ${parts.join('; ')}.`;
+}
+
+/** Largest spacing between consecutive points of any run (for the hover snapping distance). */
+export function typicalStep(runs: readonly ChartRun[]): number {
+  let step = 0;
+  for (const r of runs) {
+    const n = runCount(r);
+    for (let i = n - 1; i > 0 && i > n - 4; i--) {
+      const d = r.at[i] - r.at[i - 1];
+      if (d > step) step = d;
+    }
+  }
+  return step;
+}
