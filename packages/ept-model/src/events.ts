@@ -36,6 +36,8 @@ export const EV = {
   PAGE_FREE: 19,
   /** a neighbour read into the swap cache by swapin_readahead; arg: 0 */
   SWAP_READAHEAD: 20,
+  /** the page's ground-truth verdict changed (host HostMm.verdict; for a THP, on its head); arg: the new VERDICT_* value */
+  VERDICT: 21,
 } as const;
 
 export type EventKind = (typeof EV)[keyof typeof EV];

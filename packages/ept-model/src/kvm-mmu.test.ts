@@ -98,8 +98,10 @@ describe('kvm_age_rmapp return values (domain.md 1.6)', () => {
       if (mapped) m.tdpPageFault(3, 0);
       expect(m.clearFlushYoung(3)).toBe(ret);
       expect(m.isMapped(3)).toBe(present);
-      // one remote flush per young answer, none per old one
-      expect(stats(m).remote_tlb_flush).toBe(ret);
+      // one kvm_flush_remote_tlbs() per young answer, none per old one; from the only vCPU's
+      // own thread it sends no IPI, so the kernel's remote_tlb_flush stays 0
+      expect(stats(m).sim_tlb_flush_calls).toBe(ret);
+      expect(stats(m).remote_tlb_flush).toBe(0);
     });
   }
 
@@ -134,7 +136,9 @@ describe('kvm_age_rmapp return values (domain.md 1.6)', () => {
     m.tdpPageFault(512, 0);
     expect(m.clearFlushYoung(700)).toBe(1);
     expect(m.isMapped(512)).toBe(false);
-    expect(stats(m).largepages).toBe(0);
+    // kvm_unmap_rmapp never decrements kvm->stat.lpages: the debugfs counter is a ratchet
+    expect(stats(m).largepages).toBe(1);
+    expect(stats(m).sim_large_sptes).toBe(0);
   });
 });
 
@@ -150,7 +154,50 @@ describe('aliases: several sptes per gfn', () => {
     const s = stats(m);
     expect(s.sim_rmap_remove).toBe(3);
     expect(s.sim_rmap_desc_free).toBe(1);
-    expect(s.remote_tlb_flush).toBe(1); // one flush per notifier call, not per spte
+    expect(s.sim_tlb_flush_calls).toBe(1); // one flush per notifier call, not per spte
+  });
+});
+
+describe('kvm_flush_remote_tlbs → make_all_cpus_request (virt/kvm/kvm_main.c v2.6.33)', () => {
+  it('counts remote_tlb_flush only when an IPI goes to a vCPU on another CPU', () => {
+    // 1 vCPU, flush from its own thread (direct reclaim in its EPT fault): cpu == me, no IPI
+    const one = mmu(unmapEmulation);
+    one.tdpPageFault(3, 0);
+    one.clearFlushYoung(3);
+    expect(stats(one).sim_tlb_flush_calls).toBe(1);
+    expect(stats(one).remote_tlb_flush).toBe(0);
+    expect(stats(one).sim_tlb_flush_ipi_vcpus).toBe(0);
+    // 4 vCPUs, from the faulting vCPU's thread: the 3 others are IPI'd, one counted flush
+    const four = mmu(unmapEmulation, fakeHost(), { vcpus: 4 });
+    four.tdpPageFault(3, 0);
+    four.clearFlushYoung(3);
+    expect(stats(four).remote_tlb_flush).toBe(1);
+    expect(stats(four).sim_tlb_flush_ipi_vcpus).toBe(3);
+    // from another thread (kswapd, khugepaged): every vCPU is elsewhere
+    const off = mmu(unmapEmulation);
+    off.tdpPageFault(3, 0);
+    off.inVcpuThread = false;
+    off.clearFlushYoung(3);
+    expect(stats(off).remote_tlb_flush).toBe(1);
+    expect(stats(off).sim_tlb_flush_ipi_vcpus).toBe(1);
+  });
+});
+
+describe('mmu_set_spte at the 2M level over a 4K table (arch/x86/kvm/mmu.c v2.6.33)', () => {
+  it("unlinks this memslot's 4K sptes and flushes once; other aliases' sptes stay", () => {
+    const host = fakeHost({ pageTransCompound: () => false });
+    const m = mmu(unmapEmulation, host, { largePages: true, aliases: 1, aliasedPages: 1024 });
+    m.tdpPageFault(520, 0); // alias 0, 4K
+    m.tdpPageFault(521, 0);
+    m.tdpPageFault(520, 1); // alias 1 of gfn 520, another guest-physical address
+    host.pageTransCompound = () => true;
+    m.tdpPageFault(600, 0); // the host page became a THP: 2M spte for frame 1
+    const s = stats(m);
+    expect(s.sim_ept_unmap_invalidate).toBe(2); // 520 and 521 on alias 0
+    expect(s.sim_tlb_flush_calls).toBe(1);
+    expect(m.isMapped(520, 1)).toBe(true);
+    expect(m.rmap4k.count(520)).toBe(1);
+    expect(s.largepages).toBe(1);
   });
 });
 
@@ -162,7 +209,7 @@ describe('MMU-notifier invalidation', () => {
     m.invalidatePage(9);
     expect(m.isMapped(8)).toBe(false);
     const s = stats(m);
-    expect(s.remote_tlb_flush).toBe(1);
+    expect(s.sim_tlb_flush_calls).toBe(1);
     expect(s.sim_ept_unmap_invalidate).toBe(1);
     expect(m.notifierSeq).toBe(2);
   });

@@ -7,6 +7,7 @@ import {
   FAULT_HOST_MAJOR,
   FAULT_HOST_MINOR,
   KVM_COUNTERS,
+  LARGE_SPTES,
   LARGEPAGES,
   NOTIFIER_RETRY,
   PF_FIXED,
@@ -16,6 +17,8 @@ import {
   RMAP_DESC_FREE,
   RMAP_REMOVE,
   TEST_AGE_YOUNG,
+  TLB_FLUSH_CALLS,
+  TLB_FLUSH_IPI_VCPUS,
   UNMAP_AGING,
   UNMAP_INVALIDATE,
 } from './kvm-stats.ts';
@@ -59,6 +62,8 @@ export interface KvmMmuOptions {
   aliasedPages?: number;
   /** Map gfns backed by a host THP with 2M sptes (transparent_hugepage_adjust, v2.6.38). */
   largePages?: boolean;
+  /** vCPUs of the guest, each loaded on its own host CPU (default 1). */
+  vcpus?: number;
 }
 
 /**
@@ -72,6 +77,13 @@ export class KvmMmu {
   readonly aliases: number;
   readonly aliasedPages: number;
   readonly largePages: boolean;
+  readonly vcpus: number;
+  /**
+   * Whether the host code now running is in a vCPU thread (the faulting vCPU: memcg direct reclaim
+   * runs there) or in another thread on another CPU (kswapd, khugepaged, a limit write). The host
+   * sets it on entry to those paths; it decides whom kvm_flush_remote_tlbs() must IPI.
+   */
+  inVcpuThread = true;
   /** 4K sptes: index gfn for the main slot, guestPages + (a-1)*aliasedPages + gfn for alias a. */
   readonly spte4k: Uint8Array;
   readonly spte2m: Uint8Array;
@@ -96,6 +108,7 @@ export class KvmMmu {
     this.aliases = opts.aliases ?? 0;
     this.aliasedPages = this.aliases > 0 ? Math.min(opts.aliasedPages ?? 0, opts.guestPages) : 0;
     this.largePages = opts.largePages ?? false;
+    this.vcpus = Math.max(1, opts.vcpus ?? 1);
     this.spte4k = new Uint8Array(this.guestPages + this.aliases * this.aliasedPages);
     this.spte2m = new Uint8Array(this.frames);
     this.small4kInFrame = new Uint16Array(this.frames);
@@ -165,20 +178,29 @@ export class KvmMmu {
 
   /**
    * mmu_set_spte() at PT_DIRECTORY_LEVEL, v2.6.33: a large spte, ++kvm->stat.lpages. A 4K table
-   * under this directory entry is zapped first (later kernels' drop_large_spte/zap of the child
-   * page; v2.6.33 orphaned the child sp, see docs/model.md).
+   * of this memslot under the directory entry is unlinked and the TLBs flushed
+   * (kvm_flush_remote_tlbs, v2.6.33 mmu_set_spte); its sptes are zapped here (later kernels'
+   * behaviour; v2.6.33 orphaned the child sp, see docs/model.md). Other aliases' sptes live in
+   * other tables (other guest-physical addresses) and stay.
    */
   private mmuSetSpte2m(frame: number): void {
     if (this.spte2m[frame] & SPTE_PRESENT) return;
     if (this.small4kInFrame[frame] !== 0) {
       const base = frame << HPAGE_SHIFT;
       const end = Math.min(base + KVM_PAGES_PER_HPAGE, this.guestPages);
-      for (let g = base; g < end; g++) this.kvmUnmapRmapp(1, g, DROP_INVALIDATE);
+      let zapped = 0;
+      for (let g = base; g < end; g++) {
+        if (!(this.spte4k[g] & SPTE_PRESENT)) continue;
+        this.dropSpte(1, g, g, DROP_INVALIDATE);
+        zapped++;
+      }
+      if (zapped) this.kvmFlushRemoteTlbs(1, base);
     }
     this.spte2m[frame] = this.policy.shadowAccessedMask
       ? SPTE_PRESENT | SPTE_ACCESSED
       : SPTE_PRESENT;
     this.stats[LARGEPAGES]++;
+    this.stats[LARGE_SPTES]++;
     this.rmapAdd(this.rmap2m, frame, frame, 2);
   }
 
@@ -212,7 +234,8 @@ export class KvmMmu {
       gfn = index << HPAGE_SHIFT;
       bits = this.spte2m[index];
       this.spte2m[index] = 0;
-      s[LARGEPAGES]--;
+      // kvm_unmap_rmapp() never decrements kvm->stat.lpages (arch/x86/kvm/mmu.c v2.6.33, v2.6.38)
+      s[LARGE_SPTES]--;
       freed = this.rmap2m.remove(index, spte);
     }
     s[RMAP_REMOVE]++;
@@ -327,11 +350,21 @@ export class KvmMmu {
   }
 
   /**
-   * kvm_flush_remote_tlbs(), virt/kvm/kvm_main.c v2.6.33. The kernel counts only when an IPI was
-   * sent; with a running vCPU on another CPU that is every call, which is what we assume.
+   * kvm_flush_remote_tlbs() → make_all_cpus_request(), virt/kvm/kvm_main.c v2.6.33: every vCPU gets
+   * KVM_REQ_TLB_FLUSH; an IPI goes to each one loaded on another CPU (cpu != me), and
+   * remote_tlb_flush counts only calls that sent one. From a vCPU thread (direct reclaim inside its
+   * EPT fault) that vCPU is on this CPU and flushes itself on its next entry; from kswapd,
+   * khugepaged or a limit write every vCPU is elsewhere. Each vCPU is assumed to have handled its
+   * previous request already (an upper bound with several vCPUs).
    */
   private kvmFlushRemoteTlbs(reason: number, gfn: number): void {
-    this.stats[REMOTE_TLB_FLUSH]++;
+    const s = this.stats;
+    s[TLB_FLUSH_CALLS]++;
+    const ipis = this.inVcpuThread ? this.vcpus - 1 : this.vcpus;
+    if (ipis > 0) {
+      s[REMOTE_TLB_FLUSH]++;
+      s[TLB_FLUSH_IPI_VCPUS] += ipis;
+    }
     if (this.events.on) this.events.emit(EV.TLB_FLUSH, gfn, reason);
   }
 

@@ -23,6 +23,12 @@ export const KVM_COUNTERS = defineCounters([
   'sim_ept_fault_host_major',
   'sim_mmu_notifier_retry',
   'sim_kvm_test_age_young',
+  // every kvm_flush_remote_tlbs() call, and the vCPUs its IPIs went to (remote_tlb_flush counts
+  // only the calls that sent one, as the kernel does)
+  'sim_tlb_flush_calls',
+  'sim_tlb_flush_ipi_vcpus',
+  // live 2M sptes (a gauge); the kernel's `largepages` only ever grows under invalidation and aging
+  'sim_large_sptes',
 ] as const);
 
 export type KvmCounterName = (typeof KVM_COUNTERS.names)[number];
@@ -46,3 +52,6 @@ export const FAULT_HOST_MINOR = k.sim_ept_fault_host_minor;
 export const FAULT_HOST_MAJOR = k.sim_ept_fault_host_major;
 export const NOTIFIER_RETRY = k.sim_mmu_notifier_retry;
 export const TEST_AGE_YOUNG = k.sim_kvm_test_age_young;
+export const TLB_FLUSH_CALLS = k.sim_tlb_flush_calls;
+export const TLB_FLUSH_IPI_VCPUS = k.sim_tlb_flush_ipi_vcpus;
+export const LARGE_SPTES = k.sim_large_sptes;

@@ -13,7 +13,14 @@ export interface CostTable {
   eptFaultFirstTouch: number;
   swapIn: Record<SwapDeviceKind, number>;
   remoteTlbFlush: number;
+  /** kvm_flush_remote_tlbs() that sends no IPI (every vCPU on this CPU or already asked). */
+  localTlbFlush: number;
   perVcpuFlush: number;
+  /**
+   * One congestion_wait(BLK_RW_ASYNC, HZ/10) sleep of a vCPU thread in direct reclaim that no I/O
+   * completion cuts short (the full timeout); one with swap writes in flight lasts one device I/O.
+   */
+  congestionWait: number;
   hostYoungFlush: number;
   pageReferenced: number;
   kvmAgeRmappOld: number;
@@ -33,7 +40,9 @@ export const COSTS: Record<CostProfile, CostTable> = {
     eptFaultFirstTouch: 3.5,
     swapIn: { hdd: 8000, ssd: 120, nvme: 80 },
     remoteTlbFlush: 3,
+    localTlbFlush: 0.1,
     perVcpuFlush: 1.5,
+    congestionWait: 100_000,
     hostYoungFlush: 3,
     pageReferenced: 0.3,
     kvmAgeRmappOld: 0.1,
@@ -50,7 +59,10 @@ export const COSTS: Record<CostProfile, CostTable> = {
     eptFaultFirstTouch: 3.35,
     swapIn: { hdd: 8000, ssd: 120, nvme: 80 },
     remoteTlbFlush: 3,
+    localTlbFlush: 0.1,
     perVcpuFlush: 1.0,
+    // wait_iff_congested() (2.6.37+) sleeps only when a device really is congested
+    congestionWait: 0,
     hostYoungFlush: 0,
     pageReferenced: 0.1,
     kvmAgeRmappOld: 0.1,
@@ -74,7 +86,9 @@ export interface CostBreakdown {
 
 /**
  * Turn exact counts into guest stall time. Memcg reclaim in 2.6.33 is direct reclaim in the
- * faulting vCPU thread, so reclaim work (aging included) stalls the guest too. One vCPU.
+ * faulting vCPU thread, so reclaim work (aging included) and its congestion_wait sleeps stall the
+ * guest too. The guest is one reference stream whatever its vCPU count; a flush IPI costs each
+ * vCPU it reaches.
  */
 export function guestCost(
   c: Readonly<Record<CounterName, number>>,
@@ -97,12 +111,20 @@ export function guestCost(
     ept_violation_swapcache: swapCacheHits * t.eptFaultSwapCache,
     ept_violation_first_touch: firstTouches * t.eptFaultFirstTouch,
     major_fault_swapin: c.pgmajfault * (t.eptFaultResident + t.swapIn[opts.swapDevice]),
-    remote_tlb_flush: c.remote_tlb_flush * (t.remoteTlbFlush + t.perVcpuFlush),
+    // F3: an IPI'd flush costs the round trip and each vCPU it hit; a flush without IPI almost nothing
+    remote_tlb_flush:
+      c.remote_tlb_flush * t.remoteTlbFlush +
+      c.sim_tlb_flush_ipi_vcpus * t.perVcpuFlush +
+      (c.sim_tlb_flush_calls - c.remote_tlb_flush) * t.localTlbFlush,
+    congestion_wait:
+      (c.sim_congestion_wait_vcpu - c.sim_congestion_wait_vcpu_io) * t.congestionWait +
+      c.sim_congestion_wait_vcpu_io * Math.min(t.congestionWait, t.swapIn[opts.swapDevice]),
     host_young_flush: c.sim_host_pte_young * t.hostYoungFlush,
     page_referenced: c.sim_page_referenced * t.pageReferenced,
     kvm_age: opts.shadowAccessedMask ? ageCalls * t.adBitAge : ageCalls * t.kvmAgeRmappOld,
     kvm_unmap_rmapp: c.sim_ept_unmap_aging * t.kvmUnmapRmapp,
-    shrink_page_list: c.pgsteal * t.shrinkPageListPerPage,
+    // kswapd reclaims on its own CPU: only the vCPU thread's reclaim stalls the guest
+    shrink_page_list: (c.pgsteal - c.kswapd_steal) * t.shrinkPageListPerPage,
     split_huge_page: c.thp_split_page * t.splitHugePage,
     collapse_huge_page: c.thp_collapse_alloc * t.collapseHugePage,
     small_pages:

@@ -46,8 +46,11 @@ describe('classic preset: 256 MB guest, 128 MB memcg (domain.md 7.1-7.3)', () =>
     expect(r.delta(OLD, 'sim_false_old')).toBeGreaterThan(1000);
     const c = r.end[OLD].counters;
     expect(c.sim_kvm_age_young).toBe(0);
-    // remote flushes come only from invalidate_page, one per swap-out that found an spte
-    expect(c.remote_tlb_flush).toBe(c.sim_rmap_remove);
+    // flushes come only from invalidate_page, one per swap-out that found an spte...
+    expect(c.sim_tlb_flush_calls).toBe(c.sim_rmap_remove);
+    // ...and with one vCPU reclaiming in its own thread none sends an IPI, so the kernel's
+    // remote_tlb_flush stays 0 (make_all_cpus_request skips cpu == me; kernel-notes.md)
+    expect(c.remote_tlb_flush).toBe(0);
     expect(c.sim_ept_unmap_aging).toBe(0);
   });
 
@@ -57,7 +60,7 @@ describe('classic preset: 256 MB guest, 128 MB memcg (domain.md 7.1-7.3)', () =>
     const c = r.end[UNMAP].counters;
     // every aging call that found an spte unmapped it, reported young and flushed once
     expect(c.sim_kvm_age_young).toBe(c.sim_ept_unmap_aging);
-    expect(c.remote_tlb_flush).toBeGreaterThanOrEqual(c.sim_kvm_age_young);
+    expect(c.sim_tlb_flush_calls).toBeGreaterThanOrEqual(c.sim_kvm_age_young);
     // re-faults are EPT violations fixed by gup-fast: pf_fixed rises, host page faults do not
     expect(r.delta(UNMAP, 'pf_fixed')).toBeGreaterThan(r.delta(AD, 'pf_fixed') + 1000);
     expect(r.delta(UNMAP, 'sim_rmap_add')).toBeGreaterThan(r.delta(AD, 'sim_rmap_add') + 1000);
@@ -76,8 +79,11 @@ describe('classic preset: 256 MB guest, 128 MB memcg (domain.md 7.1-7.3)', () =>
     expect(c.sim_kvm_age_young).toBeGreaterThan(0);
   });
 
-  it('costs order as domain.md 7.10: swap stalls dwarf the unmap overhead, which exceeds A/D bits', () => {
-    const [old, unmap, ad] = r.end;
+  it('costs order as domain.md 7.10 in steady state: swap stalls dwarf the unmap overhead, which exceeds A/D bits', () => {
+    // The whole run mixes boot with steady state, and under each policy's natural host kernel
+    // (2.6.33 vs 2.6.34) boot costs differ for reasons that are not the policy's: compare the
+    // steady-state window (summary.steady, 10 to 60 s).
+    const [old, unmap, ad] = r.end.map((x) => x.steady!);
     expect(old.slowdown).toBeGreaterThan(unmap.slowdown);
     const overhead = (x: typeof unmap) =>
       x.cost.stallUs.ept_violation_resident + x.cost.stallUs.kvm_unmap_rmapp;
@@ -85,10 +91,22 @@ describe('classic preset: 256 MB guest, 128 MB memcg (domain.md 7.1-7.3)', () =>
     expect(
       old.cost.stallUs.major_fault_swapin - unmap.cost.stallUs.major_fault_swapin,
     ).toBeGreaterThan(10 * (overhead(unmap) - overhead(ad)));
+    // F3: hardware accessed bits never cost more than the patch (no IPIs to price with 1 vCPU)
+    expect(ad.slowdown).toBeLessThanOrEqual(unmap.slowdown);
+    expect(r.end[AD].slowdown).toBeLessThanOrEqual(r.end[UNMAP].slowdown);
   });
 });
 
-describe('classic-thp: hugepages (domain.md 7.7, 7.8)', () => {
+describe('idle preset (domain.md 7.10, F3)', () => {
+  it('hardware accessed bits cost no more than the patch', () => {
+    const cmp = new Comparison(getPreset('idle'), POLICIES, 1);
+    cmp.runFor(20);
+    const [, unmap, ad] = summarize(cmp);
+    expect(ad.slowdown).toBeLessThanOrEqual(unmap.slowdown);
+  });
+});
+
+describe('classic-thp: hugepages under host-wide pressure (domain.md 7.7, 7.8)', () => {
   let r: ReturnType<typeof steadyRun>;
   beforeAll(() => (r = steadyRun('classic-thp')));
 
@@ -97,22 +115,47 @@ describe('classic-thp: hugepages (domain.md 7.7, 7.8)', () => {
     expect(r.delta(0, 'thp_collapse_alloc')).toBeGreaterThan(0);
     for (const i of [1, 2]) {
       expect(r.delta(i, 'thp_split_page')).toBe(0);
-      expect(r.delta(i, 'thp_collapse_alloc')).toBe(0);
+      expect(r.delta(i, 'thp_collapse_alloc')).toBeLessThan(r.delta(0, 'thp_collapse_alloc') / 4);
     }
+    // the 2M sptes dropped by splits leave the live count, not kvm->stat.lpages (a ratchet)
+    const c = r.end[0].counters;
+    expect(c.largepages).toBeGreaterThan(c.sim_large_sptes);
   });
 
-  it('hot ranges end on hugepages with A bits; on EPT khugepaged cannot see the guest (test_young is 0)', () => {
+  it('the patch and A/D bits keep the whole hot set on hugepages; always-old loses some', () => {
     const hugeHotFrames = (i: number) => {
       let n = 0;
       for (let f = 32; f < 64; f++) if (r.cmp.sims[i].host.pmd[f] === PMD_HUGE) n++;
       return n;
     };
+    expect(hugeHotFrames(1)).toBe(32);
     expect(hugeHotFrames(2)).toBe(32);
-    expect(hugeHotFrames(1)).toBeLessThan(32);
+    expect(hugeHotFrames(0)).toBeLessThan(32);
     // what unmap emulation keeps, it keeps mapped at 2M: more guest references through 2M sptes
     expect(r.end[1].counters.sim_guest_refs_2m).toBeGreaterThan(
       r.end[0].counters.sim_guest_refs_2m,
     );
+  });
+
+  it('unmap emulation on a 2M spte answers young for all 512 pages: false-young per 4K page (F10)', () => {
+    expect(r.delta(1, 'sim_false_young')).toBeGreaterThan(0);
+    expect(r.delta(1, 'sim_false_old')).toBe(0);
+  });
+});
+
+describe('THP in a full memory cgroup (mem_cgroup_charge_common, oom = false, v2.6.38)', () => {
+  it('faults in hugepages only until the group is full, then falls back; never collapses', () => {
+    // domain.md 7.8 amended (docs/kernel-notes.md): a huge charge reclaims once and gives up, so
+    // in a group at its limit khugepaged collapses nothing under any policy
+    const base = getPreset('classic-thp');
+    const s = parseScenario({ ...base, host: { ...base.host, memcgLimitMiB: 128, ramMiB: 512 } });
+    const cmp = new Comparison(s, POLICIES, 1);
+    cmp.runFor(20);
+    for (const { counters: c } of summarize(cmp)) {
+      expect(c.thp_fault_alloc).toBe(128 / 2); // 128 MB of 2 MB pages, then the limit
+      expect(c.thp_fault_fallback).toBeGreaterThan(0);
+      expect(c.thp_collapse_alloc).toBe(0);
+    }
   });
 });
 

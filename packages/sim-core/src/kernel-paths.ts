@@ -33,7 +33,7 @@ function tail(kind: EventKind, arg: number, site: number): string {
       return 'gfn_to_pfn → hva_to_pfn → handle_mm_fault → do_swap_page → swapin_readahead (major)';
     case EV.MINOR_FAULT:
       return arg === 1
-        ? 'gfn_to_pfn → hva_to_pfn → handle_mm_fault → do_swap_page (swap cache hit, minor)'
+        ? 'gfn_to_pfn → hva_to_pfn → handle_mm_fault → do_swap_page (swap cache hit, minor) → mem_cgroup_try_charge_swapin'
         : 'gfn_to_pfn → hva_to_pfn → handle_mm_fault → do_anonymous_page (minor)';
     case EV.SWAP_OUT:
       return 'pageout → swap_writepage';
@@ -51,9 +51,12 @@ function tail(kind: EventKind, arg: number, site: number): string {
     case EV.THP_COLLAPSE:
       return 'collapse_huge_page';
     case EV.TLB_FLUSH:
-      return arg === 0
-        ? 'kvm_mmu_notifier_clear_flush_young → kvm_flush_remote_tlbs'
-        : 'kvm_mmu_notifier_invalidate_page → kvm_flush_remote_tlbs';
+      if (arg === 0) return 'kvm_mmu_notifier_clear_flush_young → kvm_flush_remote_tlbs';
+      if (site === SITE.GUEST)
+        return '__direct_map → mmu_set_spte (2M over a 4K table) → kvm_flush_remote_tlbs';
+      if (site === SITE.KHUGEPAGED || site === SITE.PAGEOUT)
+        return 'kvm_mmu_notifier_invalidate_range_start → kvm_flush_remote_tlbs';
+      return 'kvm_mmu_notifier_invalidate_page → kvm_flush_remote_tlbs';
     case EV.RMAP_ADD:
       return '__direct_map → mmu_set_spte → rmap_add';
     case EV.RMAP_REMOVE:
@@ -77,9 +80,13 @@ function tail(kind: EventKind, arg: number, site: number): string {
         ? 'page_referenced answered 0 while the guest had touched it (false old)'
         : 'page_referenced answered young while the guest had not touched it (false young)';
     case EV.PAGE_FREE:
+      if (site === SITE.KSWAPD)
+        return 'shrink_page_list → __remove_mapping → __delete_from_swap_cache → free (uncharged swap cache)';
       return '__remove_mapping → __delete_from_swap_cache → free';
     case EV.SWAP_READAHEAD:
-      return 'do_swap_page → swapin_readahead → read_swap_cache_async (neighbour)';
+      return 'do_swap_page → swapin_readahead → read_swap_cache_async (neighbour, uncharged)';
+    case EV.VERDICT:
+      return 'page_referenced answered: the page’s verdict changed (ground truth)';
   }
   return `event ${kind}`;
 }

@@ -1,4 +1,4 @@
-import { POLICY_NAMES } from '@agelab/ept-model';
+import { POLICY_NAMES, type HostKernel } from '@agelab/ept-model';
 import * as z from 'zod';
 
 const MiB = (min: number, max: number) => z.number().min(min).max(max);
@@ -70,6 +70,11 @@ export const scenarioSchema = z.strictObject({
     aliases: z
       .strictObject({ count: z.number().int().min(0).max(8), sizeMiB: MiB(0, 65536) })
       .default({ count: 0, sizeMiB: 0 }),
+    /**
+     * vCPUs, each on its own host CPU (default 1). The faulting vCPU runs memcg direct reclaim
+     * itself, so its TLB flushes IPI only the other vCPUs (kvm_flush_remote_tlbs).
+     */
+    vcpus: z.number().int().min(1).max(64).default(1),
   }),
   host: z.strictObject({
     // down to 64 pages, so that a small trace (a textbook program) can be put under pressure
@@ -85,6 +90,22 @@ export const scenarioSchema = z.strictObject({
     pageCluster: z.number().int().min(0).max(5).default(3),
     swapDevice: z.enum(['hdd', 'ssd', 'nvme']).default('hdd'),
     costProfile: z.enum(['2010', '2025']).default('2010'),
+    /**
+     * Host RAM available to this guest's memcg and to the swap cache outside it (uncharged
+     * readahead pages); default twice the guest's memory. kswapd keeps free RAM above the zone's
+     * high watermark.
+     */
+    ramMiB: z
+      .number()
+      .min(1)
+      .max(1 << 21)
+      .optional(),
+    /**
+     * The host kernel's reclaim: '2.6.33' (page_referenced clears PG_referenced; referenced →
+     * activate) or '2.6.34' (page_check_references). 'natural' (default) gives each policy the
+     * kernel it first ran on: always-old 2.6.33, unmap-emulation and ept-ad-bits 2.6.34.
+     */
+    kernel: z.enum(['natural', '2.6.33', '2.6.34']).default('natural'),
   }),
   thp: z
     .strictObject({
@@ -114,6 +135,8 @@ export const scenarioSchema = z.strictObject({
     .prefault({}),
   /** How long a run lasts unless told otherwise. */
   seconds: z.number().min(0.001).max(1e6).default(60),
+  /** The summary's steady-state window starts here (simulated seconds; default 10, after boot). */
+  steadyFromSeconds: z.number().min(0).max(1e6).default(10),
 });
 
 export type Scenario = z.output<typeof scenarioSchema>;
@@ -174,6 +197,16 @@ export function parseScenario(input: unknown): Scenario {
     );
   if (problems.length) throw new ScenarioError(problems);
   return s;
+}
+
+/** Host RAM in MiB: the scenario's, or twice the guest's memory. */
+export function hostRamMiB(s: Scenario): number {
+  return s.host.ramMiB ?? 2 * s.guest.memoryMiB;
+}
+
+/** The host kernel a policy runs on in this scenario (its natural era unless the scenario fixes one). */
+export function hostKernelOf(s: Scenario, policy: { hostKernel: HostKernel }): HostKernel {
+  return s.host.kernel === 'natural' ? policy.hostKernel : s.host.kernel;
 }
 
 export const MIB_PAGES = 256;

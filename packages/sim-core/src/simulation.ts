@@ -15,13 +15,16 @@ import { HostMm, type HostConfig } from './host/host-mm.ts';
 import { khugepagedScan } from './host/huge-memory.ts';
 import { memCgroupResizeLimit } from './host/memcontrol.ts';
 import { HPAGE_SHIFT, PG_HEAD, PG_PRESENT, PG_TAIL, PTE_PRESENT } from './host/page-flags.ts';
-import { pagesOf, type Scenario } from './scenario.ts';
+import { hostKernelOf, hostRamMiB, pagesOf, type Scenario } from './scenario.ts';
 import { bootRefs } from './workload/build.ts';
 
 /** In sampled event mode, one page reference in this many is offered to the event log. */
 export const REF_SAMPLE_STRIDE = 1024;
 
-export function hostConfigOf(s: Scenario): HostConfig {
+export function hostConfigOf(
+  s: Scenario,
+  policy: AgingPolicy = getPolicy('always-old'),
+): HostConfig {
   const hotWindowRefs = Math.max(1, Math.round((s.truth.hotWindowMs / 1000) * s.rate));
   return {
     guestPages: pagesOf(s.guest.memoryMiB),
@@ -34,6 +37,9 @@ export function hostConfigOf(s: Scenario): HostConfig {
     hotWindowRefs,
     // boot touches every page once: those touches say nothing about the working set
     truthFromRefs: (s.boot ? bootRefs(pagesOf(s.guest.memoryMiB)) : 0) + hotWindowRefs,
+    ramPages: pagesOf(hostRamMiB(s)),
+    kernel: hostKernelOf(s, policy),
+    steadyFromRefs: Math.round(s.steadyFromSeconds * s.rate),
   };
 }
 
@@ -64,7 +70,7 @@ export class Simulation {
       this.kvm = from.kvm.cloneFor(this.host, this.kvmStats(), this.events);
     } else {
       this.counters = new Float64Array(ALL_COUNTERS.names.length);
-      this.host = new HostMm(hostConfigOf(scenario), this.counters);
+      this.host = new HostMm(hostConfigOf(scenario, this.policy), this.counters);
       this.events = new EventLog(eventMode, this.host);
       this.host.events = this.events;
       const a = scenario.guest.aliases;
@@ -74,6 +80,7 @@ export class Simulation {
           aliases: a.count,
           aliasedPages: pagesOf(a.sizeMiB),
           largePages: true,
+          vcpus: scenario.guest.vcpus,
         },
         this.policy,
         this.host,
@@ -118,7 +125,7 @@ export class Simulation {
     const lastTouch = this.host.lastTouch;
     const lo = this.kvm.aliasedPages;
     const span = this.host.n - lo;
-    this.host.ensureTouchRange(base + n);
+    this.host.ensureTouchRange(base + n, base);
     const t0 = base + 1 - this.host.touchEpoch;
     let via2m = 0;
     let idle = 0;
@@ -282,8 +289,9 @@ export class Simulation {
       if (h.lastTouch[g] !== 0 && !(fl & PG_PRESENT) && h.swapSlot[g] < 0)
         out.push(`gfn ${g}: touched page is neither resident nor swapped`);
     }
-    if (present !== h.usage) out.push(`memcg usage ${h.usage} != resident pages ${present}`);
-    const onLru = h.lru.toArray(0).concat(h.lru.toArray(1));
+    if (present - h.nrUncharged !== h.usage)
+      out.push(`memcg usage ${h.usage} != resident charged pages ${present - h.nrUncharged}`);
+    const onLru = h.lru.toArray(0).concat(h.lru.toArray(1), h.lru.toArray(2));
     if (new Set(onLru).size !== onLru.length) out.push('a page is on the LRU twice');
     let lruPages = 0;
     for (const g of onLru) lruPages += h.nrPages(g);

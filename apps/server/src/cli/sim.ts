@@ -45,6 +45,7 @@ const TABLE = [
   'sim_rmap_desc_alloc',
   'sim_rmap_desc_free',
   'sim_ept_unmap_aging',
+  'sim_tlb_flush_calls',
   'sim_kvm_age_young',
   'sim_kvm_age_old',
   'thp_split_page',
@@ -52,6 +53,21 @@ const TABLE = [
   'sim_false_old',
   'sim_hot_pages_swapped_out',
   'sim_reclaim_passes',
+  'sim_congestion_wait',
+  'sim_swapcache_uncharged',
+] as const;
+
+/** Counters shown again over the steady-state window. */
+const STEADY_TABLE = [
+  'pgmajfault',
+  'pswpin',
+  'pswpout',
+  'pf_fixed',
+  'remote_tlb_flush',
+  'sim_ept_unmap_aging',
+  'sim_congestion_wait',
+  'sim_false_old',
+  'sim_hot_pages_swapped_out',
 ] as const;
 
 class UsageError extends Error {}
@@ -146,9 +162,17 @@ export function toJson(scenario: string, seed: number, seconds: number, runs: Ru
     seconds,
     runs: runs.map((r) => ({
       policy: r.policy,
+      hostKernel: r.hostKernel,
       counters: r.counters,
       slowdown: r.slowdown,
       falseOld: r.falseOld,
+      steady: r.steady && {
+        fromSeconds: r.steady.fromSeconds,
+        toSeconds: r.steady.toSeconds,
+        counters: r.steady.counters,
+        slowdown: r.steady.slowdown,
+        falseOld: r.steady.falseOld,
+      },
     })),
   };
 }
@@ -176,6 +200,23 @@ function formatTable(scenario: string, seed: number, seconds: number, runs: RunS
     'false-old verdicts',
     runs.map((r) => String(r.falseOld)),
   );
+  s += row(
+    'host kernel',
+    runs.map((r) => r.hostKernel),
+  );
+  const st = runs[0].steady;
+  if (st) {
+    s += `\nsteady state, ${st.fromSeconds} to ${st.toSeconds} simulated seconds:\n`;
+    for (const name of STEADY_TABLE)
+      s += row(
+        name,
+        runs.map((r) => String(r.steady ? r.steady.counters[name] : '')),
+      );
+    s += row(
+      'guest slowdown',
+      runs.map((r) => (r.steady ? `${r.steady.slowdown.toFixed(3)}x` : '')),
+    );
+  }
   return s;
 }
 

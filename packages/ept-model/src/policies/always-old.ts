@@ -8,6 +8,7 @@ export const alwaysOld: AgingPolicy = {
   name: 'always-old',
   title: 'EPT without accessed bits, before the patch: every guest page looks old',
   era: 'Linux ≤ 2.6.33, Intel EPT',
+  hostKernel: '2.6.33',
   shadowAccessedMask: false,
   kvmAgeRmapp: () => 0,
   kvmTestAgeRmapp: () => 0,

@@ -9,6 +9,7 @@ export const eptAdBits: AgingPolicy = {
   name: 'ept-ad-bits',
   title: 'EPT with hardware accessed bits: aging tests and clears the bit, the spte stays',
   era: 'Linux 3.6+, Intel Haswell and later (same path as AMD NPT)',
+  hostKernel: '2.6.34',
   shadowAccessedMask: true,
   kvmAgeRmapp: (mmu, level, index) => mmu.ageAccessedBits(level, index),
   kvmTestAgeRmapp: (mmu, level, index) => mmu.testAccessedBits(level, index),

@@ -11,6 +11,7 @@ export const unmapEmulation: AgingPolicy = {
   name: 'unmap-emulation',
   title: 'EPT without accessed bits, with the patch: aging unmaps the spte and reports young',
   era: 'Linux 2.6.34+, Intel EPT before Haswell',
+  hostKernel: '2.6.34',
   shadowAccessedMask: false,
   kvmAgeRmapp: (mmu, level, index) => mmu.kvmUnmapRmapp(level, index, DROP_AGING),
   kvmTestAgeRmapp: () => 0,

@@ -1,8 +1,9 @@
 import { EV, HOST_FAULT_MAJOR, HOST_FAULT_MINOR, type HostFault } from '@agelab/ept-model';
 import { C } from '../counters.ts';
 import type { HostMm } from './host-mm.ts';
-import { LRU_ACTIVE_ANON, LRU_INACTIVE_ANON } from './lru.ts';
-import { memCgroupChargeOrOverrun, memCgroupTryCharge } from './memcontrol.ts';
+import { kswapd, wakeupKswapd } from './kswapd.ts';
+import { LRU_ACTIVE_ANON, LRU_INACTIVE_ANON, LRU_UNCHARGED } from './lru.ts';
+import { memCgroupChargeOrOverrun, memCgroupTryChargeHuge } from './memcontrol.ts';
 import {
   HPAGE_PMD_NR,
   HPAGE_SHIFT,
@@ -30,8 +31,12 @@ import {
  */
 export function hvaToPfn(mm: HostMm, g: number): HostFault {
   const ret = handleMmFault(mm, g);
-  // follow_trans_huge_pmd() (v2.6.38) does not mark a THP accessed; a 4K page is.
-  if (!(mm.flags[g] & (PG_HEAD | PG_TAIL))) markPageAccessed(mm, g);
+  // follow_trans_huge_pmd(FOLL_TOUCH), v2.6.38: pmd_mkyoung, no mark_page_accessed; a 4K page
+  // goes through follow_page → mark_page_accessed.
+  if (mm.flags[g] & (PG_HEAD | PG_TAIL)) mm.pte[mm.compoundHead(g)] |= PTE_YOUNG;
+  else markPageAccessed(mm, g);
+  // kswapd was woken by an allocation of this fault; it runs on another CPU (here: now)
+  if (mm.kswapdPending) kswapd(mm);
   return ret;
 }
 
@@ -54,10 +59,15 @@ export function handleMmFault(mm: HostMm, g: number): HostFault {
  */
 export function doAnonymousPage(mm: HostMm, g: number): void {
   memCgroupChargeOrOverrun(mm, 1);
+  wakeupKswapd(mm);
+  mm.pcUsed[g] = 1;
   mm.flags[g] = PG_PRESENT | PG_DIRTY | PG_LRU | PG_ACTIVE;
   mm.pte[g] = PTE_PRESENT | PTE_YOUNG;
   mm.pmd[g >>> HPAGE_SHIFT] = PMD_TABLE;
   mm.lru.addHead(LRU_ACTIVE_ANON, g);
+  // ____pagevec_lru_add → update_page_reclaim_stat(rotated = active), mm/swap.c v2.6.33
+  mm.recentScanned++;
+  mm.recentRotated++;
   if (mm.events.on) mm.events.emit(EV.MINOR_FAULT, g, 0);
 }
 
@@ -67,12 +77,16 @@ export function doAnonymousPage(mm: HostMm, g: number): void {
  * memcg cannot take the charge.
  */
 export function doHugePmdAnonymousPage(mm: HostMm, f: number): boolean {
-  if (!memCgroupTryCharge(mm, HPAGE_PMD_NR)) return false;
+  if (!memCgroupTryChargeHuge(mm)) return false;
+  wakeupKswapd(mm);
   const base = f << HPAGE_SHIFT;
   for (let g = base; g < base + HPAGE_PMD_NR; g++) {
     mm.flags[g] = PG_PRESENT | PG_DIRTY | PG_TAIL;
     mm.pte[g] = PTE_PRESENT | PTE_PMD;
+    mm.pcUsed[g] = 1;
   }
+  mm.recentScanned += HPAGE_PMD_NR;
+  mm.recentRotated += HPAGE_PMD_NR;
   mm.flags[base] = PG_PRESENT | PG_DIRTY | PG_HEAD | PG_LRU | PG_ACTIVE;
   mm.pte[base] |= PTE_YOUNG;
   mm.pmd[f] = PMD_HUGE;
@@ -85,9 +99,11 @@ export function doHugePmdAnonymousPage(mm: HostMm, f: number): boolean {
 
 /**
  * do_swap_page(), mm/memory.c v2.6.33. A swap-cache hit is a minor fault; otherwise
- * swapin_readahead() reads the aligned window of 1 << page_cluster slots and the fault is major
- * (PGMAJFAULT). KVM faults are write faults, so reuse_swap_page() takes the page out of the swap
- * cache and frees its slot, and the pte is young (x86 vm_page_prot has _PAGE_ACCESSED).
+ * swapin_readahead() reads the run of used slots around the target and the fault is major
+ * (PGMAJFAULT). Only now is the page charged (mem_cgroup_try_charge_swapin, which may reclaim)
+ * and put on the memcg's LRU (mem_cgroup_lru_add_after_commit_swapcache). KVM faults are write
+ * faults, so reuse_swap_page() takes the page out of the swap cache and frees its slot, and the
+ * pte is young (x86 vm_page_prot has _PAGE_ACCESSED).
  */
 export function doSwapPage(mm: HostMm, g: number): HostFault {
   const slot = mm.swapSlot[g];
@@ -101,6 +117,7 @@ export function doSwapPage(mm: HostMm, g: number): HostFault {
     if (mm.events.on) mm.events.emit(EV.MAJOR_FAULT, g, read);
     ret = HOST_FAULT_MAJOR;
   }
+  if (!mm.pcUsed[g]) memCgroupChargeSwapin(mm, g);
   mm.pte[g] = PTE_PRESENT | PTE_YOUNG;
   // reuse_swap_page() → delete_from_swap_cache(); swap_free()
   mm.swap.free(slot);
@@ -112,34 +129,57 @@ export function doSwapPage(mm: HostMm, g: number): HostFault {
 }
 
 /**
- * swapin_readahead() → read_swap_cache_async(), mm/swap_state.c v2.6.33: the neighbours in the
- * aligned window first, the target last; each read page is charged, in the swap cache, clean,
- * on the INACTIVE list (lru_cache_add_anon). Returns pages read.
+ * mem_cgroup_try_charge_swapin() + mem_cgroup_commit_charge_swapin(), mm/memcontrol.c v2.6.33: a
+ * swap-cache page read without a charge is charged when it is mapped, and moves from the zone-only
+ * list to the memcg's inactive list (at its head, mem_cgroup_add_lru_list).
+ */
+function memCgroupChargeSwapin(mm: HostMm, g: number): void {
+  memCgroupChargeOrOverrun(mm, 1);
+  mm.lru.del(LRU_UNCHARGED, g);
+  mm.nrUncharged--;
+  mm.pcUsed[g] = 1;
+  mm.lru.addHead(LRU_INACTIVE_ANON, g);
+}
+
+/**
+ * swapin_readahead() → valid_swaphandles(), mm/swap_state.c and mm/swapfile.c v2.6.33: inside the
+ * aligned window of 1 << page_cluster slots (never slot 0, the swap header), the contiguous run of
+ * used slots around the target, stopping at the first free slot each way; read_swap_cache_async()
+ * on each in slot order (a page already in the swap cache is not read again). Each page read is in
+ * the swap cache, clean, on the zone's inactive list (lru_cache_add_anon) and NOT charged to the
+ * memcg. Returns pages read.
  */
 function swapinReadahead(mm: HostMm, g: number, slot: number): number {
   const window = 1 << mm.cfg.pageCluster;
-  const start = slot & ~(window - 1);
-  const end = Math.min(start + window, mm.swap.slots);
+  let lo = slot;
+  let hi = slot;
+  if (window > 1) {
+    const base = Math.max(1, slot & ~(window - 1));
+    const end = Math.min((slot & ~(window - 1)) + window, mm.swap.slots);
+    while (hi + 1 < end && mm.swap.inUse(hi + 1)) hi++;
+    while (lo - 1 >= base && mm.swap.inUse(lo - 1)) lo--;
+  }
   let read = 0;
-  for (let s = start; s < end; s++) {
+  for (let s = lo; s <= hi; s++) {
     const owner = mm.swap.owner[s];
-    if (s === slot || owner < 0 || mm.flags[owner] & PG_PRESENT) continue;
+    if (mm.flags[owner] & PG_PRESENT) continue; // found in the swap cache
     readSwapPage(mm, owner);
-    if (mm.events.on) mm.events.emit(EV.SWAP_READAHEAD, owner, 0);
+    if (owner !== g && mm.events.on) mm.events.emit(EV.SWAP_READAHEAD, owner, 0);
     read++;
   }
-  readSwapPage(mm, g);
-  return read + 1;
+  return read;
 }
 
-/** read_swap_cache_async() + swap_readpage(), v2.6.33: pswpin per page read. */
+/** read_swap_cache_async() + swap_readpage(), v2.6.33: pswpin per page read; no memcg charge. */
 function readSwapPage(mm: HostMm, g: number): void {
-  memCgroupChargeOrOverrun(mm, 1);
   mm.flags[g] = PG_PRESENT | PG_SWAPCACHE | PG_LRU;
+  mm.pcUsed[g] = 0;
   mm.nrSwapcache++;
-  mm.lru.addHead(LRU_INACTIVE_ANON, g);
+  mm.nrUncharged++;
+  mm.lru.addHead(LRU_UNCHARGED, g);
   mm.c[C.pswpin]++;
   mm.c[C.pgpgin] += 4;
+  wakeupKswapd(mm);
 }
 
 /**
@@ -162,6 +202,8 @@ export function activatePage(mm: HostMm, g: number): void {
   mm.flags[g] |= PG_ACTIVE;
   mm.lru.addHead(LRU_ACTIVE_ANON, g);
   mm.c[C.pgactivate] += mm.nrPages(g);
+  // update_page_reclaim_stat(zone, page, file, 1): scanned and rotated, mm/swap.c v2.6.33
+  mm.recentScanned += mm.nrPages(g);
   mm.recentRotated += mm.nrPages(g);
   if (mm.events.on) mm.events.emit(EV.LRU_ACTIVATE, g, 0);
 }

@@ -4,6 +4,7 @@ import {
   NO_EVENTS,
   type EventSink,
   type HostFault,
+  type HostKernel,
   type KvmHost,
 } from '@agelab/ept-model';
 import { C, HOST_COUNTERS } from '../counters.ts';
@@ -32,6 +33,24 @@ export interface HostConfig {
   hotWindowRefs: number;
   /** Reference index from which the ground truth counts hot pages (after the boot scan). */
   truthFromRefs: number;
+  /** Host RAM in pages: the memcg's charged pages plus uncharged swap cache must fit (F1). */
+  ramPages: number;
+  /** The host kernel whose reclaim runs (2.6.33: page_referenced clears PG_referenced; 2.6.34: page_check_references). */
+  kernel: HostKernel;
+  /** Reference index from which the summary's steady-state window counts (a counter snapshot is taken there). */
+  steadyFromRefs: number;
+}
+
+/**
+ * Zone watermarks of host RAM, in pages: setup_per_zone_wmarks() with min_free_kbytes =
+ * int_sqrt(lowmem_kbytes · 16) clamped to [128, 65536] (mm/page_alloc.c v2.6.33); low = min·5/4,
+ * high = min·3/2. kswapd is woken below low and reclaims until high.
+ */
+export function zoneWatermarks(ramPages: number): { min: number; low: number; high: number } {
+  const kb = ramPages * 4;
+  const minFreeKb = Math.min(65536, Math.max(128, Math.floor(Math.sqrt(kb * 16))));
+  const min = Math.floor(minFreeKb / 4);
+  return { min, low: min + Math.floor(min / 4), high: min + Math.floor(min / 2) };
 }
 
 /**
@@ -48,6 +67,11 @@ export class HostMm implements KvmHost {
   flags: Uint8Array;
   pte: Uint8Array;
   pmd: Uint8Array;
+  /**
+   * What became of each 2M frame's hugepage (THP_SPLIT_ONCE, THP_COLLAPSED), for the hugepage
+   * lens: no kernel keeps this, but a reader wants to see which ranges were broken up.
+   */
+  thpHistory: Uint8Array;
   swapSlot: Int32Array;
   /**
    * Ground truth: the guest's last touch of each page, as reference index + 1 − touchEpoch
@@ -58,6 +82,26 @@ export class HostMm implements KvmHost {
   touchEpoch = 0;
   /** Ground truth: reference index + 1 of the last page_referenced verdict on the page (0 = none). */
   verdictAt: Float64Array;
+  /** Ground truth: the last verdict on each 4K page (VERDICT_* in page-flags.ts). */
+  verdict: Uint8Array;
+  /** page_cgroup's Used bit: 1 if the memcg has charged the page (uncharged swap cache has 0). */
+  pcUsed: Uint8Array;
+  /** Swap-cache pages no memcg has charged (on LRU_UNCHARGED). */
+  nrUncharged = 0;
+  /** Per-cpu charge stock (consume_stock/refill_stock, mm/memcontrol.c v2.6.33): pre-charged pages in res_counter usage. */
+  stock = 0;
+  /** scan_control.nr_scanned of the current priority (pages shrink_page_list looked at). */
+  scNrScanned = 0;
+  /** Pages written (pageout) during the current do_try_to_free_pages call. */
+  passWrites = 0;
+  /** Reclaim now running is global (kswapd), not the memcg's: decides pgscan_kswapd vs sim_pgscan_memcg. */
+  globalReclaim = false;
+  /** wakeup_kswapd() was called since kswapd last ran. */
+  kswapdPending = false;
+  readonly wmark: { min: number; low: number; high: number };
+  /** The counter vector at cfg.steadyFromRefs (taken once the run passes it), for the steady-state summary. */
+  steadyBase: Float64Array | null = null;
+  steadyBaseAt = 0;
   lru: LruLists;
   swap: SwapDevice;
   kvm!: KvmMmu;
@@ -90,9 +134,13 @@ export class HostMm implements KvmHost {
     this.flags = new Uint8Array(this.n);
     this.pte = new Uint8Array(this.n);
     this.pmd = new Uint8Array(this.frames);
+    this.thpHistory = new Uint8Array(this.frames);
     this.swapSlot = new Int32Array(this.n).fill(-1);
     this.lastTouch = new Uint32Array(this.n);
     this.verdictAt = new Float64Array(this.n);
+    this.verdict = new Uint8Array(this.n);
+    this.pcUsed = new Uint8Array(this.n);
+    this.wmark = zoneWatermarks(cfg.ramPages);
     this.lru = new LruLists(this.n, this.flags);
     this.swap = new SwapDevice(cfg.swapPages);
     this.limit = cfg.limitPages;
@@ -135,7 +183,15 @@ export class HostMm implements KvmHost {
    * integers for V8). Every 2^29 references the epoch moves and each stored touch shifts with
    * it; a touch more than 2^29 references old is kept as "long ago" (1).
    */
-  ensureTouchRange(end: number): void {
+  ensureTouchRange(end: number, base = end): void {
+    // Once per chunk of references, not per reference: the steady-state snapshot is taken before
+    // the first chunk that runs past cfg.steadyFromRefs (chunks end at every 5-s checkpoint, so
+    // normally exactly there); steadyBaseAt records where.
+    if (this.steadyBase === null && end > this.cfg.steadyFromRefs) {
+      this.syncGauges();
+      this.steadyBase = this.c.slice();
+      this.steadyBaseAt = base;
+    }
     if (end + 1 - this.touchEpoch < TOUCH_LIMIT) return;
     const epoch = end + 1 - TOUCH_KEEP;
     const shift = epoch - this.touchEpoch;
@@ -159,12 +215,19 @@ export class HostMm implements KvmHost {
     const c = this.c;
     c[C.nr_inactive_anon] = this.lru.nrPages[0];
     c[C.nr_active_anon] = this.lru.nrPages[1];
-    c[C.nr_anon_pages] = this.usage - this.nrSwapcache;
+    c[C.nr_anon_pages] = this.usage - (this.nrSwapcache - this.nrUncharged);
     c[C.nr_swapcache] = this.nrSwapcache;
     c[C.nr_anon_transparent_hugepages] = this.nrThp;
-    c[C.usage_in_bytes] = this.usage * 4096;
+    c[C.usage_in_bytes] = (this.usage + this.stock) * 4096;
+    c[C.nr_free_pages] = this.freePages();
+    c[C.sim_swapcache_uncharged] = this.nrUncharged;
     c[C.limit_in_bytes] = this.limit * 4096;
     c[C.sim_swap_used] = this.swap.used;
+  }
+
+  /** Free host RAM: what neither the memcg (charged pages and its stock) nor uncharged swap cache holds. */
+  freePages(): number {
+    return this.cfg.ramPages - this.usage - this.stock - this.nrUncharged;
   }
 
   /** Pages with a host page behind them (tests and invariants). */
@@ -185,9 +248,13 @@ export class HostMm implements KvmHost {
       cfg: { ...this.cfg, khugepaged: { ...this.cfg.khugepaged } },
       pte: this.pte.slice(),
       pmd: this.pmd.slice(),
+      thpHistory: this.thpHistory.slice(),
       swapSlot: this.swapSlot.slice(),
       lastTouch: this.lastTouch.slice(),
       verdictAt: this.verdictAt.slice(),
+      verdict: this.verdict.slice(),
+      pcUsed: this.pcUsed.slice(),
+      steadyBase: this.steadyBase ? this.steadyBase.slice() : null,
       lru: this.lru.cloneWith(flags),
       swap: this.swap.clone(),
       nrSavedScan: this.nrSavedScan.slice(),
@@ -202,9 +269,12 @@ export class HostMm implements KvmHost {
       this.flags.byteLength +
       this.pte.byteLength +
       this.pmd.byteLength +
+      this.thpHistory.byteLength +
       this.swapSlot.byteLength +
       this.lastTouch.byteLength +
       this.verdictAt.byteLength +
+      this.verdict.byteLength +
+      this.pcUsed.byteLength +
       this.lru.next.byteLength +
       this.lru.prev.byteLength +
       this.swap.owner.byteLength

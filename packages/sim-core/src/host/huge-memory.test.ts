@@ -8,11 +8,16 @@ import { PG_HEAD, PG_TAIL, PMD_HUGE, PMD_TABLE, PTE_SWAP, PTE_YOUNG } from './pa
 import { pageReferenced } from './rmap.ts';
 import { shrinkActiveList, shrinkInactiveList } from './vmscan.ts';
 
-function thpGuest(policy: string, limitMiB = 16, swapMiB = 16) {
+function thpGuest(
+  policy: string,
+  limitMiB = 16,
+  swapMiB = 16,
+  kernel: 'natural' | '2.6.33' | '2.6.34' = 'natural',
+) {
   const s = parseScenario({
     name: 'thp-unit',
     guest: { memoryMiB: 8 },
-    host: { memcgLimitMiB: limitMiB, swapMiB },
+    host: { memcgLimitMiB: limitMiB, swapMiB, kernel },
     thp: { enabled: true },
     boot: false,
     workload: { type: 'uniform' },
@@ -55,7 +60,10 @@ describe('split_huge_page (v2.6.38)', () => {
     expect(h.lru.toArray(LRU_ACTIVE_ANON).length).toBe(511);
     expect(h.pte[600] & PTE_YOUNG).toBe(PTE_YOUNG); // the pmd was young
     const c = sim.counterRecord();
-    expect([c.thp_split_page, c.largepages, c.remote_tlb_flush]).toEqual([1, 0, 1]);
+    // largepages is kvm->stat.lpages: kvm_unmap_rmapp never decrements it (v2.6.38 mmu.c)
+    expect([c.thp_split_page, c.largepages, c.sim_large_sptes]).toEqual([1, 1, 0]);
+    // one flush for the range, from the vCPU's own thread: no IPI with one vCPU
+    expect([c.sim_tlb_flush_calls, c.remote_tlb_flush]).toEqual([1, 0]);
   });
 
   it('reclaim splits an old THP in add_to_swap and swaps its head as a 4K page', () => {
@@ -79,7 +87,7 @@ describe('khugepaged (v2.6.38)', () => {
     h.cfg.thp = false; // fault 4K pages first
     touch(1024, 1025, 1030);
     h.cfg.thp = true;
-    expect(khugepagedScanPmd(h, 2)).toBe(true);
+    expect(khugepagedScanPmd(h, 2, false)).toBe(true);
     expect(collapseHugePage(h, 2)).toBe(true);
     expect(h.pmd[2]).toBe(PMD_HUGE);
     expect(h.usage).toBe(512);
@@ -94,20 +102,90 @@ describe('khugepaged (v2.6.38)', () => {
     h.cfg.thp = false;
     touch(1024);
     h.cfg.khugepaged.maxPtesNone = 510;
-    expect(khugepagedScanPmd(h, 2)).toBe(false);
+    expect(khugepagedScanPmd(h, 2, false)).toBe(false);
     h.cfg.khugepaged.maxPtesNone = 511;
-    expect(khugepagedScanPmd(h, 2)).toBe(true);
+    expect(khugepagedScanPmd(h, 2, false)).toBe(true);
     touch(1025);
     h.pte[1025] = PTE_SWAP;
-    expect(khugepagedScanPmd(h, 2)).toBe(false);
+    expect(khugepagedScanPmd(h, 2, false)).toBe(false);
   });
 
   it('needs a reference: without a young pte, PG_referenced or test_young (EPT: always 0) it leaves the range', () => {
-    const { h, touch } = thpGuest('unmap-emulation');
+    const { h, touch } = thpGuest('unmap-emulation', 16, 16, '2.6.33');
     h.cfg.thp = false;
     touch(1024);
-    pageReferenced(h, 1024);
-    expect(khugepagedScanPmd(h, 2)).toBe(false);
+    pageReferenced(h, 1024); // 2.6.33: clears the young pte and PG_referenced
+    expect(khugepagedScanPmd(h, 2, false)).toBe(false);
+  });
+
+  it('asks test_young about the base address only; collapse re-checks after dropping the sptes (v2.6.38)', () => {
+    const { sim, h, touch } = thpGuest('ept-ad-bits', 16, 16, '2.6.33');
+    h.cfg.thp = false;
+    touch(1024, 1025, 1026);
+    for (const g of [1024, 1025, 1026]) pageReferenced(h, g); // host ptes old, no PG_referenced, A bits clear
+    touch(1025); // the guest uses 1025 through EPT: its spte's A bit is set, nothing else
+    expect(sim.kvm.testYoung(1025)).toBe(1);
+    // khugepaged_scan_pmd passes `address` (the range base, 1024) to mmu_notifier_test_young
+    expect(khugepagedScanPmd(h, 2, false)).toBe(false);
+    touch(1024); // now the base's A bit is set too: the pre-check passes
+    expect(khugepagedScanPmd(h, 2, false)).toBe(true);
+    // pmdp_clear_flush_notify drops every spte first; KVM's test_young then has nothing to see,
+    // but rmap_remove carried each young spte's A bit to its page (kvm_set_pfn_accessed →
+    // mark_page_accessed: PG_referenced), which __collapse_huge_page_isolate accepts
+    expect(collapseHugePage(h, 2)).toBe(true);
+    const c = sim.counterRecord();
+    expect(c.sim_ept_unmap_invalidate).toBe(3);
+    expect(c.thp_collapse_alloc).toBe(1);
+    expect(sim.checkInvariants()).toEqual([]);
+  });
+
+  it('without accessed bits the re-check after the invalidation finds nothing KVM knows (unmap-emulation)', () => {
+    const { sim, h, touch } = thpGuest('unmap-emulation', 16, 16, '2.6.33');
+    h.cfg.thp = false;
+    touch(1024, 1025);
+    for (const g of [1024, 1025]) pageReferenced(h, g); // old ptes; the sptes were unmapped by aging
+    touch(1024, 1025); // EPT refaults: gup-fast, no young pte, no PG_referenced
+    expect(khugepagedScanPmd(h, 2, false)).toBe(false);
+    expect(collapseHugePage(h, 2)).toBe(false);
+    expect(h.usage).toBe(2); // the huge charge was released
+    expect(h.pmd[2]).toBe(PMD_TABLE);
+    expect(sim.kvm.isMapped(1024)).toBe(false); // the failed attempt still dropped the sptes
+    expect(sim.checkInvariants()).toEqual([]);
+  });
+});
+
+describe('huge-page charges (mem_cgroup_charge_common with oom = false, v2.6.38)', () => {
+  it('a THP fault at the limit reclaims once, then falls back to a 4K page', () => {
+    // limit 1 MiB = 256 pages < 512: no huge charge can ever fit
+    const { sim, h, touch } = thpGuest('always-old', 1, 16);
+    touch(700);
+    const c = sim.counterRecord();
+    expect(c.sim_charge_reclaims).toBeGreaterThanOrEqual(1);
+    expect(c.thp_fault_alloc).toBe(0);
+    expect(c.thp_fault_fallback).toBe(1);
+    expect(h.pmd[1]).toBe(PMD_TABLE);
+    expect(h.usage).toBe(1);
+    expect(sim.checkInvariants()).toEqual([]);
+  });
+
+  it('exactly one reclaim round for the huge charge, no retries, no OOM', () => {
+    const { sim, h, touch } = thpGuest('always-old', 2, 16); // 512 pages
+    touch(0); // one THP fills the group
+    const before = sim.counterRecord();
+    touch(700); // second frame: usage + 512 > limit → one reclaim, then fallback
+    const c = sim.counterRecord();
+    expect(c.thp_fault_fallback - before.thp_fault_fallback).toBe(1);
+    expect(c.sim_memcg_oom).toBe(0);
+    expect(h.usage + h.stock).toBeLessThanOrEqual(h.limit);
+  });
+
+  it('collapse_huge_page gives up when the huge charge fails, charging nothing', () => {
+    const { sim, h, touch } = thpGuest('ept-ad-bits', 1, 16);
+    h.cfg.thp = false;
+    touch(1024, 1025);
+    expect(collapseHugePage(h, 2)).toBe(false);
+    expect(h.usage).toBe(2);
+    expect(sim.counterRecord().thp_collapse_alloc).toBe(0);
   });
 });
 
@@ -117,9 +195,14 @@ describe('__mem_cgroup_try_charge (v2.6.33)', () => {
     h.cfg.thp = false;
     touch(...Array.from({ length: 1024 }, (_, i) => i));
     expect(h.usage).toBe(1024);
-    expect(memCgroupTryCharge(h, 1)).toBe(false);
+    expect(h.stock).toBe(0); // 32 batches of CHARGE_SIZE filled the group exactly
+    const before = sim.counterRecord().failcnt;
+    expect(memCgroupTryCharge(h)).toBe(false);
     const c = sim.counterRecord();
     expect(c.sim_memcg_oom).toBe(1);
-    expect(c.failcnt).toBe(MEM_CGROUP_RECLAIM_RETRIES + 1);
+    // reclaim rounds: the first plus one per retry; failcnt: the 32-page attempt, then one
+    // single-page attempt before each round (res_counter_charge_locked)
+    expect(c.sim_charge_reclaims).toBe(MEM_CGROUP_RECLAIM_RETRIES + 1);
+    expect(c.failcnt - before).toBe(1 + MEM_CGROUP_RECLAIM_RETRIES + 1);
   });
 });

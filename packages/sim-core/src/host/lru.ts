@@ -2,16 +2,24 @@ import { HPAGE_PMD_NR, PG_HEAD } from './page-flags.ts';
 
 export const LRU_INACTIVE_ANON = 0;
 export const LRU_ACTIVE_ANON = 1;
+/**
+ * Swap-cache pages no memcg has charged (readahead neighbours, read_swap_cache_async v2.6.33):
+ * on the zone's inactive anon list only, invisible to memcg reclaim (mem_cgroup_add_lru_list
+ * skips a page_cgroup that is not Used). Global reclaim (kswapd) frees them.
+ */
+export const LRU_UNCHARGED = 2;
+const NR_LISTS = 3;
 
 /**
- * The memcg's two anon LRU lists (include/linux/mmzone.h LRU_INACTIVE_ANON, LRU_ACTIVE_ANON) as
- * index-linked circular lists over gfns, with one sentinel per list. The kernel adds at the head
+ * The memcg's two anon LRU lists (include/linux/mmzone.h LRU_INACTIVE_ANON, LRU_ACTIVE_ANON), and
+ * the zone-only list of uncharged swap cache (LRU_UNCHARGED), as index-linked circular lists over
+ * gfns, with one sentinel per list. The kernel adds at the head
  * and reclaims from the tail (`list->prev`). Sizes are in pages: a THP head counts 512.
  */
 export class LruLists {
   readonly next: Int32Array;
   readonly prev: Int32Array;
-  readonly nrPages = new Float64Array(2);
+  readonly nrPages = new Float64Array(NR_LISTS);
   private readonly base: number;
 
   constructor(
@@ -19,9 +27,9 @@ export class LruLists {
     private readonly flags: Uint8Array,
   ) {
     this.base = n;
-    this.next = new Int32Array(n + 2);
-    this.prev = new Int32Array(n + 2);
-    for (const l of [0, 1]) {
+    this.next = new Int32Array(n + NR_LISTS);
+    this.prev = new Int32Array(n + NR_LISTS);
+    for (let l = 0; l < NR_LISTS; l++) {
       this.next[n + l] = n + l;
       this.prev[n + l] = n + l;
     }

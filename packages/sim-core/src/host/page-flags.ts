@@ -19,5 +19,19 @@ export const PMD_NONE = 0;
 export const PMD_HUGE = 1;
 export const PMD_TABLE = 2;
 
+/** HostMm.thpHistory bits: the frame's THP was split (and not re-formed since); it was collapsed by khugepaged. */
+export const THP_SPLIT_ONCE = 1;
+export const THP_COLLAPSED = 2;
+
 export const HPAGE_PMD_NR = 512;
 export const HPAGE_SHIFT = 9;
+
+/**
+ * Ground truth: the last page_referenced verdict on each 4K page (HostMm.verdict), for the
+ * "belief vs truth" lens. A THP verdict is recorded on each of its 512 pages.
+ */
+export const VERDICT_NONE = 0;
+export const VERDICT_AGREED_OLD = 1;
+export const VERDICT_AGREED_YOUNG = 2;
+export const VERDICT_FALSE_OLD = 3;
+export const VERDICT_FALSE_YOUNG = 4;

@@ -9,6 +9,10 @@ import {
   PTE_PRESENT,
   PTE_SWAP,
   PTE_YOUNG,
+  VERDICT_AGREED_OLD,
+  VERDICT_AGREED_YOUNG,
+  VERDICT_FALSE_OLD,
+  VERDICT_FALSE_YOUNG,
 } from './page-flags.ts';
 
 /**
@@ -33,13 +37,15 @@ export function pageMappingInuse(mm: HostMm, g: number): boolean {
 
 /**
  * page_referenced() → page_referenced_anon() → page_referenced_one(), mm/rmap.c v2.6.33: one
- * for PG_referenced (test-and-clear), one for a young mapping. The QEMU process maps each guest
- * page once, so the anon_vma walk visits one pte. Each answer is a verdict for the ground truth.
+ * for PG_referenced (test-and-clear), one for a young mapping. From 2.6.34 (dfc8d636cdb)
+ * page_referenced() no longer touches PG_referenced; page_check_references() tests it apart.
+ * The QEMU process maps each guest page once, so the anon_vma walk visits one pte. Each answer
+ * is a verdict for the ground truth.
  */
 export function pageReferenced(mm: HostMm, g: number): number {
   mm.c[C.sim_page_referenced]++;
   let ref = 0;
-  if (mm.flags[g] & PG_REFERENCED) {
+  if (mm.cfg.kernel === '2.6.33' && mm.flags[g] & PG_REFERENCED) {
     mm.flags[g] &= ~PG_REFERENCED;
     ref++;
   }
@@ -49,28 +55,46 @@ export function pageReferenced(mm: HostMm, g: number): number {
 }
 
 /**
- * Ground truth (no kernel has it): was this verdict wrong? A verdict is false-old when it says
- * "not referenced" although the guest touched the page since the previous verdict, false-young
- * in the opposite case. A THP is one struct page: touched if any of its 512 gfns was.
+ * Ground truth (no kernel has it): was this verdict wrong? Counted per 4K page, as domain.md §7
+ * defines it: false-old when the answer is "not referenced" although the guest touched the page
+ * since the previous verdict on it, false-young the other way round. A THP verdict is one answer
+ * for its 512 pages, so it is counted for each of them (a 2M mapping answering young for one
+ * touched subpage is 511 false-young); the kernel's own view, one verdict per struct page
+ * ("touched if any"), is sim_thp_false_old / sim_thp_false_young. Each page keeps its last
+ * verdict in mm.verdict; a change raises EV.VERDICT on the page (the head for a THP).
  */
-function recordVerdict(mm: HostMm, g: number, referenced: boolean): void {
+export function recordVerdict(mm: HostMm, g: number, referenced: boolean): void {
   const at = mm.now + 1;
-  let touched = false;
-  if (mm.flags[g] & PG_HEAD) {
-    for (let i = g; i < g + HPAGE_PMD_NR; i++) {
-      if (mm.touchedAt(i) > mm.verdictAt[i]) touched = true;
-      mm.verdictAt[i] = at;
+  const end = mm.flags[g] & PG_HEAD ? g + HPAGE_PMD_NR : g + 1;
+  let falseOld = 0;
+  let falseYoung = 0;
+  let changed = false;
+  for (let i = g; i < end; i++) {
+    const touched = mm.touchedAt(i) > mm.verdictAt[i];
+    mm.verdictAt[i] = at;
+    let v: number;
+    if (referenced) {
+      v = touched ? VERDICT_AGREED_YOUNG : VERDICT_FALSE_YOUNG;
+      if (!touched) falseYoung++;
+    } else {
+      v = touched ? VERDICT_FALSE_OLD : VERDICT_AGREED_OLD;
+      if (touched) falseOld++;
     }
-  } else {
-    touched = mm.touchedAt(g) > mm.verdictAt[g];
-    mm.verdictAt[g] = at;
+    if (mm.verdict[i] !== v) {
+      mm.verdict[i] = v;
+      changed = true;
+    }
   }
-  if (!referenced && touched) {
-    mm.c[C.sim_false_old]++;
-    if (mm.events.on) mm.events.emit(EV.FALSE_VERDICT, g, 0);
-  } else if (referenced && !touched) {
-    mm.c[C.sim_false_young]++;
-    if (mm.events.on) mm.events.emit(EV.FALSE_VERDICT, g, 1);
+  mm.c[C.sim_false_old] += falseOld;
+  mm.c[C.sim_false_young] += falseYoung;
+  if (end - g > 1) {
+    if (!referenced && falseOld) mm.c[C.sim_thp_false_old]++;
+    if (referenced && falseYoung === HPAGE_PMD_NR) mm.c[C.sim_thp_false_young]++;
+  }
+  if (mm.events.on) {
+    if (falseOld) mm.events.emit(EV.FALSE_VERDICT, g, 0);
+    if (falseYoung) mm.events.emit(EV.FALSE_VERDICT, g, 1);
+    if (changed) mm.events.emit(EV.VERDICT, g, mm.verdict[g]);
   }
 }
 

@@ -9,6 +9,7 @@ import {
   PG_DIRTY,
   PG_HEAD,
   PG_LRU,
+  PG_REFERENCED,
   PG_SWAPCACHE,
   PTE_PRESENT,
   PTE_SWAP,
@@ -21,19 +22,47 @@ export const DEF_PRIORITY = 12;
 
 /**
  * try_to_free_mem_cgroup_pages() → do_try_to_free_pages(), mm/vmscan.c v2.6.33: priority 12
- * down to 0, one zone, until SWAP_CLUSTER_MAX pages are reclaimed. This is the only place the
- * host ages guest pages: there is no periodic scanner in 2.6.33.
+ * down to 0, one zone, until SWAP_CLUSTER_MAX pages are reclaimed. After a priority below
+ * DEF_PRIORITY − 2 that scanned pages without reaching the target it sleeps in
+ * congestion_wait(BLK_RW_ASYNC, HZ/10) (a full 100 ms in 2.6.33 unless a device leaves
+ * congestion): counted as sim_congestion_wait, and as sim_congestion_wait_vcpu when the sleeper is
+ * a vCPU thread. For memcg reclaim it returns 0 unless the target was reached (`ret` is set on the
+ * short path only for global reclaim). This is the only place the host ages guest pages through
+ * the memcg: there is no periodic scanner in 2.6.33.
  */
 export function tryToFreeMemCgroupPages(mm: HostMm): number {
   mm.c[C.sim_reclaim_passes]++;
   if (mm.events.on) mm.events.emit(EV.RECLAIM, 0, 1);
+  const reclaimed = doTryToFreePages(mm);
+  if (mm.events.on) mm.events.emit(EV.RECLAIM, 0, 0);
+  return reclaimed >= SWAP_CLUSTER_MAX ? reclaimed : 0;
+}
+
+/** The priority loop of do_try_to_free_pages(), mm/vmscan.c v2.6.33; returns pages reclaimed. */
+export function doTryToFreePages(mm: HostMm): number {
   let reclaimed = 0;
+  mm.passWrites = 0;
   for (let priority = DEF_PRIORITY; priority >= 0; priority--) {
+    mm.scNrScanned = 0;
     reclaimed += shrinkZone(mm, priority, reclaimed);
     if (reclaimed >= SWAP_CLUSTER_MAX) break;
+    if (mm.scNrScanned && priority < DEF_PRIORITY - 2) congestionWait(mm);
   }
-  if (mm.events.on) mm.events.emit(EV.RECLAIM, 0, 0);
   return reclaimed;
+}
+
+/**
+ * congestion_wait(BLK_RW_ASYNC, HZ/10), mm/backing-dev.c v2.6.33: the reclaiming thread sleeps
+ * until an async request completes below the congestion threshold (__freed_request →
+ * blk_clear_queue_congested → clear_bdi_congested wakes the queue), or for the whole 100 ms. With
+ * this pass's swap writes in flight the first completion wakes it (counted in
+ * sim_congestion_wait_vcpu_io); otherwise nothing does.
+ */
+function congestionWait(mm: HostMm): void {
+  mm.c[C.sim_congestion_wait]++;
+  if (!mm.kvm.inVcpuThread) return;
+  mm.c[C.sim_congestion_wait_vcpu]++;
+  if (mm.passWrites > 0) mm.c[C.sim_congestion_wait_vcpu_io]++;
 }
 
 /**
@@ -41,7 +70,7 @@ export function tryToFreeMemCgroupPages(mm: HostMm): number {
  * pages reclaimed in this call; `already` is what earlier priorities of this pass reclaimed.
  */
 export function shrinkZone(mm: HostMm, priority: number, already: number): number {
-  const noswap = mm.swap.used >= mm.swap.slots;
+  const noswap = mm.swap.full();
   const percent = noswap ? 0 : getScanRatio(mm);
   const nr = [0, 0];
   for (const l of [LRU_INACTIVE_ANON, LRU_ACTIVE_ANON]) {
@@ -143,7 +172,9 @@ export function shrinkActiveList(mm: HostMm, nrPages: number): void {
     const g = mm.isolated[i];
     const pages = mm.nrPages(g);
     taken += pages;
-    if (pageMappingInuse(mm, g) && pageReferenced(mm, g)) rotated += pages;
+    // 2.6.34 (31c0569c3b0 "vmscan: drop page_mapping_inuse()"): page_referenced() alone
+    const inuse = mm.cfg.kernel === '2.6.33' ? pageMappingInuse(mm, g) : true;
+    if (inuse && pageReferenced(mm, g)) rotated += pages;
   }
   mm.c[C.pgrefill] += k;
   mm.recentScanned += taken;
@@ -173,12 +204,14 @@ export function shrinkInactiveList(mm: HostMm, maxScan: number): number {
     if (k === 0) break;
     let taken = 0;
     for (let i = 0; i < k; i++) taken += mm.nrPages(mm.isolated[i]);
-    mm.c[C.sim_pgscan_memcg] += k;
+    // pgscan_kswapd for global reclaim only; memcg reclaim bumps no pgscan_* (v2.6.33)
+    mm.c[mm.globalReclaim ? C.pgscan_kswapd : C.sim_pgscan_memcg] += k;
     mm.recentScanned += taken;
     mm.nrWritten = 0;
     const freed = shrinkPageList(mm, k);
     reclaimed += freed;
     mm.c[C.pgsteal] += freed;
+    if (mm.globalReclaim) mm.c[C.kswapd_steal] += freed;
     for (let i = 0; i < k; i++) {
       const g = mm.isolated[i];
       if (g < 0) continue; // freed
@@ -207,16 +240,30 @@ export function shrinkInactiveList(mm: HostMm, maxScan: number): number {
  * shrink_page_list(), mm/vmscan.c v2.6.33, over mm.isolated[0..k). Freed entries are set to -1.
  * Order of checks as in the kernel: page_referenced → activate; add_to_swap (splitting a THP);
  * try_to_unmap (SWAP_FAIL → activate); dirty: referenced → keep, else pageout → keep;
- * clean → __remove_mapping → free.
+ * clean → __remove_mapping → free. On a 2.6.34 host the first check is page_check_references()
+ * (v2.6.34-rc1, dfc8d636cdb): young ptes → activate; only PG_referenced → PAGEREF_RECLAIM_CLEAN
+ * (swap slot, unmapped, but a dirty page is kept instead of written); neither → reclaim.
  */
 function shrinkPageList(mm: HostMm, k: number): number {
   let freed = 0;
   const site = mm.events.site;
+  const k34 = mm.cfg.kernel !== '2.6.33';
+  mm.scNrScanned += k;
   for (let i = 0; i < k; i++) {
     const g = mm.isolated[i];
     mm.events.site = SITE.SHRINK_PAGE_LIST;
     const referenced = pageReferenced(mm, g);
-    if (referenced && pageMappingInuse(mm, g)) {
+    let reclaimClean = false;
+    if (k34) {
+      // page_check_references(): page_referenced() for the ptes, then TestClearPageReferenced
+      const referencedPage = (mm.flags[g] & PG_REFERENCED) !== 0;
+      mm.flags[g] &= ~PG_REFERENCED;
+      if (referenced) {
+        activateLocked(mm, g); // PAGEREF_ACTIVATE: PageAnon
+        continue;
+      }
+      reclaimClean = referencedPage;
+    } else if (referenced && pageMappingInuse(mm, g)) {
       activateLocked(mm, g);
       continue;
     }
@@ -233,7 +280,11 @@ function shrinkPageList(mm: HostMm, k: number): number {
       continue;
     }
     if (mm.flags[g] & PG_DIRTY) {
-      if (referenced) continue; // keep
+      if (reclaimClean) {
+        mm.c[C.sim_pageref_reclaim_clean]++;
+        continue; // keep_locked
+      }
+      if (!k34 && referenced) continue; // keep
       pageout(mm, g);
       continue; // keep: under writeback until it completes
     }
@@ -280,6 +331,7 @@ function addToSwap(mm: HostMm, g: number): boolean {
 /** pageout() → swap_writepage(), mm/vmscan.c and mm/page_io.c v2.6.33. */
 function pageout(mm: HostMm, g: number): void {
   mm.c[C.pswpout]++;
+  mm.passWrites++;
   mm.c[C.pgpgout] += 4;
   if (mm.isHot(g)) mm.c[C.sim_hot_pages_swapped_out]++;
   mm.flags[g] &= ~PG_DIRTY;
@@ -293,6 +345,7 @@ function pageout(mm: HostMm, g: number): void {
  */
 function removeMapping(mm: HostMm, g: number): void {
   mm.flags[g] = 0;
+  mm.pcUsed[g] = 0;
   mm.nrSwapcache--;
   memCgroupUncharge(mm, 1);
   if (mm.events.on) mm.events.emit(EV.PAGE_FREE, g, 0);
