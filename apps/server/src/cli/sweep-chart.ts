@@ -1,5 +1,5 @@
 /**
- * `npm run sweep -- chart <results dir> [--figure F] [--svg FILE] [--png FILE]`: the chart of a
+ * `npm run sweep -- chart <results dir> [--figure F] [--log] [--svg FILE] [--png FILE]`: the chart of a
  * finished sweep of one axis (and seeds): F (default slowdown) against the axis, a line per
  * policy through the mean over seeds, the 95 % interval as a band.
  */
@@ -10,7 +10,7 @@ import { chartSvg, type ChartRow } from '../sweep/chart.ts';
 import { renderSvgToPng } from '../sweep/render-png.ts';
 import type { CliOutput } from './sim.ts';
 
-export const CHART_USAGE = `usage: npm run sweep -- chart <results dir> [--figure F] [--svg FILE] [--png FILE]
+export const CHART_USAGE = `usage: npm run sweep -- chart <results dir> [--figure F] [--log] [--svg FILE] [--png FILE]
 `;
 
 interface RunsDoc {
@@ -32,6 +32,7 @@ export async function runChartCli(argv: string[], out: CliOutput): Promise<numbe
       args: argv,
       options: {
         figure: { type: 'string', default: 'slowdown' },
+        log: { type: 'boolean', default: false },
         svg: { type: 'string' },
         png: { type: 'string' },
       },
@@ -69,7 +70,9 @@ export async function runChartCli(argv: string[], out: CliOutput): Promise<numbe
       title: `${doc.sweep}: ${figure} against ${axis}`,
       subtitle: `mean over ${doc.seeds.length} seed${doc.seeds.length > 1 ? 's' : ''} (${doc.seeds.join(', ')}); band: 95 % interval of the mean`,
       xLabel: axis,
-      yLabel: figure === 'slowdown' ? 'guest slowdown (×)' : figure,
+      yLabel:
+        (figure === 'slowdown' ? 'guest slowdown (×)' : figure) + (values.log ? ', log scale' : ''),
+      logY: values.log,
       policies: doc.policies,
       rows,
       width: WIDTH,

@@ -18,6 +18,8 @@ export interface ChartSpec {
   yLabel: string;
   policies: string[];
   rows: ChartRow[];
+  /** A logarithmic y axis (for figures that span orders of magnitude, like slowdown under thrashing). */
+  logY?: boolean;
   width?: number;
   height?: number;
 }
@@ -29,15 +31,27 @@ const COLORS: Record<string, string> = {
 };
 const FALLBACK = ['#8e44ad', '#d68910', '#17a589', '#5d6d7e'];
 
-/** About `count` round tick values covering [lo, hi]. */
+/** About `count` round tick values from lo up to the first one at or above hi. */
 export function niceTicks(lo: number, hi: number, count = 6): number[] {
   if (!(hi > lo)) return [lo];
   const raw = (hi - lo) / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
   const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
-    out.push(Number(v.toPrecision(12)));
+  let v = Math.ceil(lo / step) * step;
+  for (; v < hi - step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
+  out.push(Number(v.toPrecision(12)));
+  return out;
+}
+
+/** 1-2-5 ticks from the last at or below lo to the first at or above hi (lo > 0). */
+export function logTicks(lo: number, hi: number): number[] {
+  const out: number[] = [];
+  for (let e = Math.floor(Math.log10(lo)); out.length === 0 || out[out.length - 1] < hi; e++)
+    for (const m of [1, 2, 5]) {
+      const v = Number((m * 10 ** e).toPrecision(12));
+      if (v * 2.5 > lo && (out.length === 0 || out[out.length - 1] < hi)) out.push(v);
+    }
   return out;
 }
 
@@ -62,7 +76,10 @@ export function chartSvg(spec: ChartSpec): string {
     }),
   }));
   const yMax = Math.max(...stats.flatMap((s) => s.points.map((p) => p.hi)));
-  const yTicks = niceTicks(0, yMax * 1.05);
+  const yMin = Math.min(...stats.flatMap((s) => s.points.map((p) => p.lo)));
+  const logY = spec.logY === true && yMin > 0;
+  const yTicks = logY ? logTicks(yMin, yMax) : niceTicks(0, yMax);
+  const yBottom = logY ? yTicks[0] : 0;
   const yTop = yTicks[yTicks.length - 1];
   const pw = W - m.left - m.right;
   const ph = H - m.top - m.bottom;
@@ -71,8 +88,15 @@ export function chartSvg(spec: ChartSpec): string {
     numeric
       ? m.left + ((Number(x) - xNum[0]) / (xNum[xNum.length - 1] - xNum[0] || 1)) * pw
       : m.left + ((xs.indexOf(x) + 0.5) / xs.length) * pw;
-  const sy = (y: number) => m.top + ph - (y / (yTop || 1)) * ph;
-  const xTicks = numeric ? niceTicks(xNum[0], xNum[xNum.length - 1], 8) : xs;
+  const sy = logY
+    ? (y: number) =>
+        m.top + ph - ((Math.log(y) - Math.log(yBottom)) / (Math.log(yTop) - Math.log(yBottom))) * ph
+    : (y: number) => m.top + ph - (y / (yTop || 1)) * ph;
+  const xTicks = numeric
+    ? niceTicks(xNum[0], xNum[xNum.length - 1], 8).filter(
+        (t) => t >= xNum[0] && t <= xNum[xNum.length - 1],
+      )
+    : xs;
 
   const parts: string[] = [];
   parts.push(
