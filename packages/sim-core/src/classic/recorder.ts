@@ -1,7 +1,7 @@
 /**
  * Compact recording of a classic run: one typed-array row of frame contents per reference, so a
  * recorded run of 10,000 references over 64 frames costs 5 MiB rather than 640,000 objects.
- * Rows are Float64Array, not Int32Array, because imported page numbers go up to 2^32 − 1 and
+ * Rows are Float64Array, not Int32Array, because imported page numbers go up to 2^53 − 1 and
  * must stay distinguishable from the -1 that marks an empty frame.
  */
 import type { ClassicSteps } from './types.ts';
@@ -45,7 +45,7 @@ export class StepRecorder {
   }
 
   /** Rewrites recorded page ids through `original` (dense id → original page number). */
-  undensify(original: Uint32Array): void {
+  undensify(original: ArrayLike<number>): void {
     for (let i = 0; i < this.frames.length; i++) {
       const id = this.frames[i]!;
       if (id >= 0) this.frames[i] = original[id]!;

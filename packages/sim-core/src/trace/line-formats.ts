@@ -12,7 +12,10 @@ export interface LineContext {
 
 export type LineParser = (bytes: Uint8Array, start: number, end: number, ctx: LineContext) => void;
 
-export const MAX_PAGE = 0xffff_ffff;
+/** The largest page number accepted: 2^53 − 1, the largest integer a double holds exactly. */
+export const MAX_PAGE = Number.MAX_SAFE_INTEGER;
+/** Page numbers above this are renumbered densely by the parser (TraceImport.original). */
+export const MAX_DIRECT_PAGE = 0xffff_ffff;
 export const PAGE_SHIFT_DIVISOR = 4096;
 /** Lackey reports single accesses (at most a cache line or a vector register); more is junk. */
 export const MAX_LACKEY_ACCESS_SIZE = 65536;
@@ -43,23 +46,26 @@ export const parsePageLine: LineParser = (b, start, end, ctx) => {
   if (s === e) return;
 
   let value = 0;
+  let tooBig = false; // once past 2^53 − 1 a double is no longer exact: remember, keep validating
   if (e - s > 2 && b[s] === 0x30 && (b[s + 1]! | 0x20) === 0x78) {
     for (let i = s + 2; i < e; i++) {
       const d = hexDigit(b[i]!);
       if (d < 0) ctx.fail('malformed-line', PAGE_EXPECTED);
-      value = value * 16 + d; // exact up to 2^53, and anything near that is out of range anyway
+      value = value * 16 + d;
+      if (value > MAX_PAGE) tooBig = true;
     }
   } else {
     for (let i = s; i < e; i++) {
       const d = b[i]! - 0x30;
       if (d < 0 || d > 9) ctx.fail('malformed-line', PAGE_EXPECTED);
       value = value * 10 + d;
+      if (value > MAX_PAGE) tooBig = true;
     }
   }
-  if (value > MAX_PAGE)
+  if (tooBig)
     ctx.fail(
       'page-out-of-range',
-      'page number past the supported range (pages must be below 2^32)',
+      'page number past the supported range (pages must be below 2^53)',
     );
   ctx.emit(value);
 };
@@ -96,10 +102,12 @@ export function lackeyLineParser(includeInstructions: boolean): LineParser {
     // address: 1 to 16 hex digits, then a comma
     const addrStart = i;
     let addr = 0;
+    let tooBig = false;
     for (; i < e && b[i] !== COMMA; i++) {
       const d = hexDigit(b[i]!);
       if (d < 0) ctx.fail('malformed-line', LACKEY_EXPECTED);
       addr = addr * 16 + d;
+      if (addr > MAX_PAGE) tooBig = true;
     }
     if (i === addrStart || i - addrStart > 16 || i >= e)
       ctx.fail('malformed-line', LACKEY_EXPECTED);
@@ -120,14 +128,15 @@ export function lackeyLineParser(includeInstructions: boolean): LineParser {
       );
 
     if (c0 === 0x49 && !includeInstructions) return;
-    const first = Math.floor(addr / PAGE_SHIFT_DIVISOR);
-    const last = Math.floor((addr + Math.max(size, 1) - 1) / PAGE_SHIFT_DIVISOR);
-    if (last > MAX_PAGE) {
+    // x86-64 user addresses are below 2^47; anything a double cannot hold exactly is refused
+    if (tooBig || addr > MAX_PAGE - (Math.max(size, 1) - 1)) {
       ctx.fail(
         'page-out-of-range',
-        'address past the supported range (below 2^44, so that its 4 KiB page number is below 2^32)',
+        'address past the supported range (addresses must be below 2^53)',
       );
     }
+    const first = Math.floor(addr / PAGE_SHIFT_DIVISOR);
+    const last = Math.floor((addr + Math.max(size, 1) - 1) / PAGE_SHIFT_DIVISOR);
     for (let page = first; page <= last; page++) ctx.emit(page);
   };
 }

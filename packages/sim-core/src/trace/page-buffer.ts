@@ -24,6 +24,11 @@ export class PageBuffer {
     this.data[this.count++] = page;
   }
 
+  /** Rewrites every page pushed so far (the parser's switch to dense ids). */
+  mapInPlace(f: (page: number) => number): void {
+    for (let i = 0; i < this.count; i++) this.data[i] = f(this.data[i]!);
+  }
+
   /**
    * The pages pushed so far. Shares storage when little is wasted (no 400 MB copy for a
    * 100-million-reference trace); copies when more than a quarter would be slack.

@@ -73,17 +73,33 @@ describe('plain page-reference traces', () => {
     expect(e.message.length).toBeLessThan(200);
   });
 
-  it('refuses a page number past 2^32 − 1, decimal or hex', () => {
+  it('accepts page numbers up to 2^53 − 1, renumbering densely once one is 2^32 or more', () => {
+    // below 2^32 the pages are kept as they are
+    expect(Array.from(parsePageTrace('7\n4294967295\n7\n').pages)).toEqual([7, 4294967295, 7]);
+    expect(parsePageTrace('7\n').original).toBeUndefined();
+    // x86-64 user pages reach 2^35: ids in order of first appearance, `original` maps back
+    const t = parsePageTrace('7\n0x7ffffffde\n7\n9007199254740991\n0x7ffffffde\n');
+    expect(Array.from(t.pages)).toEqual([0, 1, 0, 2, 1]);
+    expect(Array.from(t.original!)).toEqual([7, 0x7ffffffde, 2 ** 53 - 1]);
+    expect(t.distinctPages).toBe(3);
+  });
+
+  it('refuses a page number past 2^53 − 1, decimal or hex', () => {
     const e = expectRefused(
-      () => parsePageTrace('1\n4294967296\n'),
+      () => parsePageTrace('1\n9007199254740992\n'),
       'page-out-of-range',
       2,
-      '4294967296',
+      '9007199254740992',
     );
     expect(e.message).toBe(
-      'trace line 2: page number past the supported range (pages must be below 2^32), got "4294967296"',
+      'trace line 2: page number past the supported range (pages must be below 2^53), got "9007199254740992"',
     );
-    expectRefused(() => parsePageTrace('0x100000000'), 'page-out-of-range', 1, '0x100000000');
+    expectRefused(
+      () => parsePageTrace('0x20000000000000'),
+      'page-out-of-range',
+      1,
+      '0x20000000000000',
+    );
     expectRefused(
       () => parsePageTrace('99999999999999999999999'),
       'page-out-of-range',
@@ -247,17 +263,23 @@ describe('lackey traces', () => {
     expect(e.message).toMatch(/^trace line 2: expected /);
   });
 
-  it('refuses an address whose page is past 2^32 − 1', () => {
+  it('accepts x86-64 user addresses (pages past 2^32) and refuses addresses past 2^53', () => {
     expect(lackey(' L fffffffffff,1\n')).toEqual([0xffffffff]);
+    // a stack address: page 0x7ffffffde ≥ 2^32, so the trace is renumbered densely
+    const t = parseLackeyTrace(' L 00400000,4\n S 7ffffffde010,8\n L 00400008,4\n');
+    expect(Array.from(t.pages)).toEqual([0, 1, 0]);
+    expect(Array.from(t.original!)).toEqual([0x400, 0x7ffffffde]);
     const e = expectRefused(
-      () => parseLackeyTrace(' L 100000000000,8\n'),
+      () => parseLackeyTrace(' L 20000000000000,8\n'),
       'page-out-of-range',
       1,
-      'L 100000000000,8',
+      'L 20000000000000,8',
     );
     expect(e.message).toMatch(/^trace line 1: address past the supported range/);
-    // Crossing out of the last page is out of range too.
-    expect(traceError(() => parseLackeyTrace(' L fffffffffff,2\n')).code).toBe('page-out-of-range');
+    // Crossing out of the last exact address is out of range too.
+    expect(traceError(() => parseLackeyTrace(' L 1fffffffffffff,2\n')).code).toBe(
+      'page-out-of-range',
+    );
   });
 
   it('says why a trace of instruction fetches alone is empty when they are excluded', () => {

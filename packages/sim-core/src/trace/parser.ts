@@ -5,7 +5,7 @@
  * 400 MB of Uint32 pages).
  */
 import { TRACE_ERROR_TEXT_MAX, TraceError, truncateText } from './errors.ts';
-import { detectFormat, lackeyLineParser, parsePageLine } from './line-formats.ts';
+import { MAX_DIRECT_PAGE, detectFormat, lackeyLineParser, parsePageLine } from './line-formats.ts';
 import type { LineContext, LineParser } from './line-formats.ts';
 import { PageBuffer } from './page-buffer.ts';
 import { SNIFF_BYTES, binaryReason, hasGzipMagic } from './sniff.ts';
@@ -26,8 +26,15 @@ export interface TraceParseOptions {
 }
 
 export interface TraceImport {
-  /** Page numbers in reference order. */
+  /**
+   * Page numbers in reference order — or, when the trace had a page number of 2^32 or more (x86-64
+   * user addresses reach 2^47, so page numbers 2^35), dense ids 0..d-1 in order of first
+   * appearance, with `original` mapping each id back. Every consumer cares about page identity
+   * only (the classic policies, the trace workload), so ids serve as well as numbers.
+   */
   readonly pages: Uint32Array;
+  /** Dense id → original page number (up to 2^53 − 1), present only when `pages` holds dense ids. */
+  readonly original?: Float64Array;
   readonly references: number;
   readonly distinctPages: number;
   readonly format: TraceFormat;
@@ -58,6 +65,11 @@ export class TraceParser implements LineContext {
   /** The unfinished last line of the previous chunk. */
   private carry = new Uint8Array(256);
   private carryLength = 0;
+
+  /** Dense renumbering, switched on by the first page number past MAX_DIRECT_PAGE. */
+  private denseId: Map<number, number> | null = null;
+  private original: number[] = [];
+  private lastPage = -1;
 
   private lineNo = 0;
   /** The line being parsed, for error messages. */
@@ -109,10 +121,12 @@ export class TraceParser implements LineContext {
       );
     }
     const pages = this.out.toArray();
+    const dense = this.denseId !== null;
     return {
       pages,
+      ...(dense ? { original: Float64Array.from(this.original) } : {}),
       references,
-      distinctPages: countDistinctPages(pages),
+      distinctPages: dense ? this.original.length : countDistinctPages(pages),
       format: this.format ?? 'pages',
       lines: this.lineNo,
       compressed: false,
@@ -121,7 +135,7 @@ export class TraceParser implements LineContext {
 
   // LineContext, called by the line parsers
   emit(page: number): void {
-    if (this.collapseRepeats && page === this.out.last) return;
+    if (this.collapseRepeats && this.out.length > 0 && page === this.lastPage) return;
     if (this.out.length >= this.maxReferences) {
       throw new TraceError(
         'too-many-references',
@@ -130,7 +144,35 @@ export class TraceParser implements LineContext {
         this.currentText(),
       );
     }
-    this.out.push(page);
+    this.lastPage = page;
+    if (this.denseId === null && page > MAX_DIRECT_PAGE) this.goDense();
+    if (this.denseId === null) {
+      this.out.push(page);
+      return;
+    }
+    let id = this.denseId.get(page);
+    if (id === undefined) {
+      id = this.original.length;
+      this.denseId.set(page, id);
+      this.original.push(page);
+    }
+    this.out.push(id);
+  }
+
+  /** Renumber the pages read so far densely, in order of first appearance; ids from now on. */
+  private goDense(): void {
+    const ids = new Map<number, number>();
+    const original = this.original;
+    this.out.mapInPlace((page) => {
+      let id = ids.get(page);
+      if (id === undefined) {
+        id = original.length;
+        ids.set(page, id);
+        original.push(page);
+      }
+      return id;
+    });
+    this.denseId = ids;
   }
 
   fail(code: 'malformed-line' | 'page-out-of-range', reason: string): never {
