@@ -15,11 +15,12 @@
  * When zoomed out, a pixel covering several points or buckets shows their largest share, so a
  * bucket holding any page of the class stays visible (said in the colour bar's note).
  */
-import { useEffect, useId, useMemo, useRef } from 'react';
+import { useId, useLayoutEffect, useMemo, useRef } from 'react';
 import { axisBottom, axisLeft, axisRight, scaleLinear, select } from 'd3';
 import { HISTORY_CLASSES, HISTORY_LABELS, type HistoryClass } from '@agelab/protocol';
 import './charts.css';
 import { HISTORY_EMPTY, historyColour, historyLut } from '../palette';
+import { addressTicks, formatAddress, formatGfn } from './address';
 import { fillHeatmap, latestSummary } from './heatmap-fill';
 import { formatSeconds } from './plot';
 import { chartVars, svgId, visuallyHidden } from './theme';
@@ -58,18 +59,9 @@ export interface HistoryHeatmapProps {
   colourBar?: boolean;
 }
 
-const PAGE_BYTES = 4096;
 const MARGIN = { top: 6, bottom: 22, left: 58 };
-const MIB_PAGES = (1 << 20) / PAGE_BYTES;
 
-/** "512 MiB", "1.5 GiB" for a guest frame number. */
-export function formatAddress(gfn: number): string {
-  const mib = gfn / MIB_PAGES;
-  if (mib >= 1024) return `${+(mib / 1024).toFixed(2)} GiB`;
-  return `${+mib.toFixed(mib < 10 ? 1 : 0)} MiB`;
-}
-/** "0x40000" */
-export const formatGfn = (gfn: number): string => `0x${Math.round(gfn).toString(16)}`;
+export { formatAddress, formatGfn } from './address';
 
 /** The heatmap's text alternative. */
 export function heatmapSummary(
@@ -122,7 +114,7 @@ export function HistoryHeatmap(props: HistoryHeatmapProps) {
   const x = useMemo(() => scaleLinear().domain([t0, t1]).range([0, iw]), [t0, t1, iw]);
   const y = useMemo(() => scaleLinear().domain([0, totalPages]).range([0, ih]), [totalPages, ih]);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     const svg = svgRef.current;
     if (!svg) return;
     const root = select(svg);
@@ -131,24 +123,24 @@ export function HistoryHeatmap(props: HistoryHeatmapProps) {
         .ticks(Math.max(2, Math.floor(iw / 90)))
         .tickFormat((d) => `${+d} s`),
     );
-    const yTicks = Math.max(2, Math.floor(ih / 40));
+    const ticks = addressTicks(totalPages, Math.max(2, Math.floor(ih / 36)));
     root.select<SVGGElement>('g.agl-y').call(
       axisLeft(y)
-        .ticks(yTicks)
+        .tickValues(ticks)
         .tickFormat((d) => formatAddress(+d)),
     );
     const gy = root.select<SVGGElement>('g.agl-gfn');
     if (gfnAxis)
       gy.call(
         axisRight(y)
-          .ticks(yTicks)
+          .tickValues(ticks)
           .tickFormat((d) => formatGfn(+d)),
       );
     else gy.selectAll('*').remove();
-  }, [x, y, iw, ih, gfnAxis]);
+  }, [x, y, iw, ih, gfnAxis, totalPages]);
 
   // The raster: device pixels, one fill, one putImageData.
-  useEffect(() => {
+  useLayoutEffect(() => {
     const canvas = canvasRef.current;
     const ctx = canvas?.getContext('2d');
     if (!canvas || !ctx) return;
@@ -223,8 +215,7 @@ export function HistoryHeatmap(props: HistoryHeatmapProps) {
       </div>
       {colourBar && (
         <div className="agl-colourbar" aria-hidden="true">
-          <span>share of a bucket’s pages</span>
-          <svg width={barW + 40} height={26}>
+          <svg width={barW + 96} height={24} focusable="false">
             <defs>
               <linearGradient id={gradId}>
                 {[1, 32, 64, 96, 128, 160, 192, 224, 255].map((s) => (
@@ -233,25 +224,25 @@ export function HistoryHeatmap(props: HistoryHeatmapProps) {
               </linearGradient>
             </defs>
             <rect
-              x={0}
-              y={2}
+              x={0.5}
+              y={1.5}
               width={10}
               height={10}
               fill={HISTORY_EMPTY}
               stroke="var(--agl-axis)"
             />
-            <text x={5} y={24} fill="var(--agl-muted)" fontSize={10} textAnchor="middle">
-              0
+            <text x={14} y={10} fill="var(--agl-muted)" fontSize={10}>
+              none
             </text>
-            <rect x={18} y={2} width={barW} height={10} fill={`url(#${gradId})`} />
-            <text x={18} y={24} fill="var(--agl-muted)" fontSize={10}>
+            <rect x={44} y={1.5} width={barW} height={10} fill={`url(#${gradId})`} />
+            <text x={44} y={22} fill="var(--agl-muted)" fontSize={10}>
               any
             </text>
-            <text x={18 + barW} y={24} fill="var(--agl-muted)" fontSize={10} textAnchor="end">
-              100 %
+            <text x={44 + barW} y={22} fill="var(--agl-muted)" fontSize={10} textAnchor="end">
+              all
             </text>
           </svg>
-          <span>zoomed out, a pixel shows its largest share</span>
+          <span>of a bucket’s pages are {label}; zoomed out, a pixel shows its largest share</span>
         </div>
       )}
       <p id={summaryId} style={visuallyHidden}>

@@ -18,7 +18,15 @@
  * column) only when `version`, `domain`, the size or the runs' names/colours change; hover moves
  * one rule and a few dots.
  */
-import { useEffect, useId, useMemo, useRef, useState, type PointerEvent } from 'react';
+import {
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type PointerEvent,
+} from 'react';
 import { axisBottom, axisLeft, brushX, format, line, scaleLinear, select } from 'd3';
 import './charts.css';
 import {
@@ -97,8 +105,9 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
   const x = useMemo(() => scaleLinear().domain([t0, t1]).range([0, iw]), [t0, t1, iw]);
   const y = useMemo(() => scaleLinear().domain(yDom).range([ih, 0]).nice(), [yDom, ih]);
 
-  // Axes, grid and lines: only when the data version, window, size or runs change.
-  useEffect(() => {
+  // Axes, grid and lines: only when the data version, window, size or runs change (a layout
+  // effect, so a resize never paints new sizes with old paths).
+  useLayoutEffect(() => {
     const svg = svgRef.current;
     if (!svg) return;
     const root = select(svg);
@@ -251,9 +260,8 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
             className="agl-tooltip"
             aria-hidden="true"
             style={
-              hx > iw / 2
-                ? { right: width - MARGIN.left - hx + 10 }
-                : { left: MARGIN.left + hx + 10 }
+              // In the half of the plot away from the rule, so it never hides the values.
+              hx < iw / 2 ? { right: MARGIN.right + 4 } : { left: MARGIN.left + 4 }
             }
           >
             <div className="agl-tip-time">t = {formatSeconds(hoverTime)}</div>

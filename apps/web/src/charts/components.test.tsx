@@ -129,3 +129,19 @@ describe('Timeline (server render)', () => {
     expect(html).toMatch(/left:20\.6666/); // 12.4 / 60
   });
 });
+
+describe('address ticks', () => {
+  it('steps by a power of two of pages, so MiB and gfn labels are both round', async () => {
+    const { addressTicks } = await import('./address');
+    expect(addressTicks(262144, 4)).toEqual([0, 65536, 131072, 196608, 262144]);
+    expect(addressTicks(262144, 4).map(formatGfn)).toEqual([
+      '0x0',
+      '0x10000',
+      '0x20000',
+      '0x30000',
+      '0x40000',
+    ]);
+    expect(addressTicks(1000, 3)).toEqual([0, 512]);
+    expect(addressTicks(0, 3)).toEqual([0]);
+  });
+});
