@@ -149,23 +149,25 @@ export function Timeline(props: TimelineProps) {
           </div>
           {marks.length > 0 && (
             <div className="agl-timeline-marks">
-              {marks.map((m) => {
-                const name = MARK_NAME[m.kind] ?? m.kind;
-                return (
-                  <button
-                    key={m.id ?? `${m.kind}@${m.time}:${m.label}`}
-                    type="button"
-                    className={`agl-timeline-mark agl-mark-${m.kind}`}
-                    style={{ left: `${valueToPercent(m.time, min, max)}%` }}
-                    aria-label={`${name}: ${m.label} at ${formatSeconds(m.time)}`}
-                    title={`${formatSeconds(m.time)} · ${m.label}`}
-                    onClick={() => onMark?.(m)}
-                    disabled={props.disabled}
-                  >
-                    <span aria-hidden="true">{MARK_GLYPH[m.kind] ?? '•'}</span>
-                  </button>
-                );
-              })}
+              {[...marks]
+                .sort((a, b) => a.time - b.time) // Tab order follows time
+                .map((m) => {
+                  const name = MARK_NAME[m.kind] ?? m.kind;
+                  return (
+                    <button
+                      key={m.id ?? `${m.kind}@${m.time}:${m.label}`}
+                      type="button"
+                      className={`agl-timeline-mark agl-mark-${m.kind}`}
+                      style={{ left: `${valueToPercent(m.time, min, max)}%` }}
+                      aria-label={`${name}: ${m.label} at ${formatSeconds(m.time)}`}
+                      title={`${formatSeconds(m.time)} · ${m.label}`}
+                      onClick={() => onMark?.(m)}
+                      disabled={props.disabled}
+                    >
+                      <span aria-hidden="true">{MARK_GLYPH[m.kind] ?? '•'}</span>
+                    </button>
+                  );
+                })}
             </div>
           )}
         </div>
