@@ -78,7 +78,7 @@ describe('sweeps through BullMQ on a real redis-server', () => {
   });
 
   it('a worker killed mid-job: the job is retried by the other, every run counted once', async () => {
-    const plan = expandSweep(parseSweep(slowerSweep('kill', [11, 12, 13, 14], 8)));
+    const plan = expandSweep(parseSweep(slowerSweep('kill', [11, 12, 13, 14], 5)));
     const local = await runSweepLocally(plan, 2);
     const [victim, survivor] = await Promise.all([worker(), worker()]);
     const progress: number[] = [];

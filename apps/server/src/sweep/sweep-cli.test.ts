@@ -19,6 +19,15 @@ interface CliRun {
   policy: string;
   counters: Record<string, number>;
   slowdown: number;
+  steady: { counters: Record<string, number>; slowdown: number } | null;
+}
+
+/** A figure as `npm run sim --json` reports it (steady.* from its steady-state window). */
+function cliFigure(run: CliRun, figure: string): number | undefined {
+  if (!figure.startsWith('steady.'))
+    return figure === 'slowdown' ? run.slowdown : run.counters[figure];
+  const name = figure.slice('steady.'.length);
+  return name === 'slowdown' ? run.steady?.slowdown : run.steady?.counters[name];
 }
 
 async function runCli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -71,8 +80,10 @@ describe('npm run sweep (local)', () => {
         expect(row.policy).toBe(run.policy);
         expect(row.seed).toBe(job.seed);
         expect(row['host.memcgLimitMiB']).toBe(job.point['host.memcgLimitMiB']);
-        expect(row.slowdown).toBe(run.slowdown);
-        for (const f of plan.figures) if (f !== 'slowdown') expect(row[f]).toBe(run.counters[f]);
+        for (const f of plan.figures) {
+          expect(cliFigure(run, f), f).toBeTypeOf('number');
+          expect(row[f], f).toBe(cliFigure(run, f));
+        }
       });
     }
   });

@@ -8,6 +8,7 @@ export const TINY_SCENARIO = {
   rate: 5000,
   workload: { type: 'hotcold', hotMiB: 4, hotShare: 0.99 },
   seconds: 2,
+  steadyFromSeconds: 1,
 };
 
 export const TINY_SWEEP = {
@@ -17,6 +18,8 @@ export const TINY_SWEEP = {
   policies: ['always-old', 'unmap-emulation', 'ept-ad-bits'],
   figures: [
     'slowdown',
+    'steady.slowdown',
+    'steady.pswpout',
     'pgmajfault',
     'pswpout',
     'pf_fixed',

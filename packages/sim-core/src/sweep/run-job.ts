@@ -24,21 +24,12 @@ export interface JobResult {
 }
 
 /**
- * The steady-state window's figures, when the summary offers them (`RunSummary.steady`, null
- * until the run has passed the window's start). Declared here as optional so that this module
- * reads them whether or not the summary it is built against has them yet.
- */
-interface MaybeSteady {
-  steady?: { counters: Record<string, number>; slowdown: number } | null;
-}
-
-/**
  * The figures of one run: every counter by its kernel name and the slowdown, over the whole
  * run; and the same prefixed `steady.` over the steady-state window when there is one.
  */
 export function figureValues(s: RunSummary): Record<string, number> {
   const values: Record<string, number> = { ...s.counters, slowdown: s.slowdown };
-  const steady = (s as RunSummary & MaybeSteady).steady;
+  const steady = s.steady;
   if (steady) {
     for (const [k, v] of Object.entries(steady.counters)) values[`${STEADY_PREFIX}${k}`] = v;
     values[`${STEADY_PREFIX}slowdown`] = steady.slowdown;
