@@ -8,7 +8,9 @@
  *     domain={[0, state.time]} hoverTime={hover} onHoverTime={setHover}
  *     runs={policies.map((p, k) => ({ name: p, colour: colours[k], ...seriesColumn(buf[k], j) }))}
  *     onBrush={(w) => w && setDomain(w)} />
- *   Usage vs limit: variant="usage-limit" and give each run `limit` (its limit series).
+ *   Usage vs limit: variant="usage-limit" and give each run `limit` (its limit series); any other
+ *   pair (swap out/in, active/inactive) the same way with pairLabels={['out', 'in']}.
+ *   chart-specs.ts lists the dashboard's charts by kernel series name (chartRuns builds `runs`).
  *
  * Accessibility: the plot is role="img" named "<title> chart" (or `ariaLabel`), and a visually
  * hidden paragraph beside it states the latest value of every run. Hover and brush are for
@@ -30,13 +32,16 @@ import {
 import { axisBottom, axisLeft, brushX, format, line, scaleLinear, select } from 'd3';
 import './charts.css';
 import {
+  USAGE_LIMIT,
   chartSummary,
+  describeValue,
   latestValues,
   runCount,
   typicalStep,
   valuesAt,
   yDomain,
   type ChartRun,
+  type PairLabels,
 } from './chart-model';
 import { decimate, formatSeconds, withUnit } from './plot';
 import { chartVars, visuallyHidden } from './theme';
@@ -56,6 +61,10 @@ export interface TimeSeriesChartProps {
   version: number;
   /** "usage-limit": each run's `limit` drawn dashed beside its solid usage line. */
   variant?: 'lines' | 'usage-limit';
+  /** Names of a pair chart's solid and dashed series (default ['usage', 'limit']). */
+  pairLabels?: PairLabels;
+  /** Values are multiplied by this when drawn and printed (e.g. 2 ** -20 for bytes → MiB). */
+  scale?: number;
   /** Pixel height of the plot (default 150). */
   height?: number;
   /** Bottom of the y axis (default 0). */
@@ -83,6 +92,8 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
     variant = 'lines',
     height = 150,
     yFloor = 0,
+    scale = 1,
+    pairLabels = USAGE_LIMIT,
     onHoverTime,
     onBrush,
   } = props;
@@ -98,9 +109,9 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
 
   // The y domain follows the data (recomputed when the data or the window changes).
   const yDom = useMemo(
-    () => yDomain(runs, [t0, t1], yFloor),
+    () => yDomain(runs, [t0, t1], yFloor, scale),
     // runs are read through `version` (typed arrays may be refilled in place)
-    [version, runsKey, t0, t1, yFloor],
+    [version, runsKey, t0, t1, yFloor, scale],
   );
   const x = useMemo(() => scaleLinear().domain([t0, t1]).range([0, iw]), [t0, t1, iw]);
   const y = useMemo(() => scaleLinear().domain(yDom).range([ih, 0]).nice(), [yDom, ih]);
@@ -138,7 +149,7 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
         const gen = line<number>()
           .defined((i) => Number.isFinite(values[i]) && Number.isFinite(r.at[i]))
           .x((i) => x(r.at[i]))
-          .y((i) => y(values[i]));
+          .y((i) => y(values[i] * scale));
         paths.push({ d: gen(ids) ?? '', colour: r.colour, dashed });
       }
     }
@@ -153,7 +164,7 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
       .attr('stroke-linejoin', 'round')
       .attr('d', (p) => p.d);
     // runs are read through `version` (typed arrays may be refilled in place)
-  }, [version, runsKey, x, y, iw, ih, variant, t0, t1]);
+  }, [version, runsKey, x, y, iw, ih, variant, t0, t1, scale]);
 
   // The brush (only with onBrush); the callback is read through a ref so it may change freely.
   const onBrushRef = useRef(onBrush);
@@ -206,12 +217,13 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
           {latest.map((v) => (
             <li key={v.name}>
               <LineKey colour={v.colour} />
-              {v.name} <b>{withUnit(v.value, '')}</b>
+              {v.name} <b>{withUnit(v.value * scale, '')}</b>
             </li>
           ))}
           {variant === 'usage-limit' && (
             <li>
-              <LineKey colour="currentColor" /> usage <LineKey colour="currentColor" dashed /> limit
+              <LineKey colour="currentColor" /> {pairLabels[0]}{' '}
+              <LineKey colour="currentColor" dashed /> {pairLabels[1]}
             </li>
           )}
         </ul>
@@ -237,7 +249,7 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
                     <circle
                       key={v.name}
                       cx={x(v.time)}
-                      cy={y(v.value)}
+                      cy={y(v.value * scale)}
                       r={3}
                       fill={v.colour}
                       stroke="var(--agl-bg)"
@@ -269,8 +281,7 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
               {hovered.map((v) => (
                 <li key={v.name}>
                   <LineKey colour={v.colour} />
-                  {v.name}: {withUnit(v.value, unit)}
-                  {Number.isFinite(v.limit) && ` / ${withUnit(v.limit, unit)}`}
+                  {v.name}: {describeValue(v, unit, scale, pairLabels)}
                 </li>
               ))}
             </ul>
@@ -278,7 +289,7 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
         )}
       </div>
       <p id={summaryId} style={visuallyHidden}>
-        {chartSummary(title, unit, runs)}
+        {chartSummary(title, unit, runs, scale, pairLabels)}
       </p>
     </figure>
   );

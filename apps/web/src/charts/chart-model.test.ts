@@ -24,6 +24,7 @@ describe('chart model', () => {
     expect(yDomain([run('d', [-4, 2])], [0, 1])).toEqual([-4, 2]);
     expect(yDomain([], [0, 1])).toEqual([0, 1]);
     expect(yDomain([run('e', [0, 0])], [0, 1])).toEqual([0, 1]);
+    expect(yDomain([run('f', [0, 2 ** 21])], [0, 1], 0, 2 ** -20)).toEqual([0, 2]);
   });
 
   it('reads each run at the point nearest the hover time, none when too far', () => {
@@ -41,7 +42,7 @@ describe('chart model', () => {
       'EPT violations/s, latest: always-old 1,235/s at 0.5 s; unmap-emulation 3/s at 0.0 s.',
     );
     expect(chartSummary('cgroup usage', 'pages', [run('x', [5], [10])])).toBe(
-      'cgroup usage, latest: x 5 pages of a limit of 10 pages at 0.0 s.',
+      'cgroup usage, latest: x usage 5 pages, limit 10 pages at 0.0 s.',
     );
     expect(chartSummary('Major faults/s', '/s', [run('x', [])])).toBe(
       'Major faults/s: no data yet.',

@@ -16,18 +16,29 @@ export interface ChartRun {
   values: Float64Array;
   /** Points to draw (default: at.length). */
   count?: number;
-  /** "usage vs limit" charts: the limit at each point (same times), drawn dashed. */
+  /**
+   * Pair charts (variant "usage-limit"): the second series at each point (same times), drawn
+   * dashed — the limit beside the usage, swap-ins beside swap-outs, inactive beside active.
+   */
   limit?: Float64Array;
 }
 
 export const runCount = (r: ChartRun): number =>
   Math.min(r.count ?? r.at.length, r.at.length, r.values.length);
 
-/** y domain over the time window: from `floor` (default 0) to the nicest top covering every line. */
+/** How a pair chart names its two series (default: usage, limit). */
+export type PairLabels = readonly [string, string];
+export const USAGE_LIMIT: PairLabels = ['usage', 'limit'];
+
+/**
+ * y domain over the time window, in drawn units (values × scale): from `floor` (default 0) to
+ * the top of every line.
+ */
 export function yDomain(
   runs: readonly ChartRun[],
   window: readonly [number, number],
   floor = 0,
+  scale = 1,
 ): [number, number] {
   let lo = floor;
   let hi = -Infinity;
@@ -37,8 +48,10 @@ export function yDomain(
       if (!v) continue;
       const e = extentInWindow(r.at, v, Math.min(n, v.length), window[0], window[1]);
       if (!e) continue;
-      if (e[0] < lo) lo = e[0];
-      if (e[1] > hi) hi = e[1];
+      const a = Math.min(e[0] * scale, e[1] * scale);
+      const b = Math.max(e[0] * scale, e[1] * scale);
+      if (a < lo) lo = a;
+      if (b > hi) hi = b;
     }
   }
   if (!(hi > lo)) hi = lo + 1;
@@ -86,14 +99,30 @@ export function latestValues(runs: readonly ChartRun[]): HoverValue[] {
   });
 }
 
+/** One run's value (and second value) in words: "1,234/s" or "usage 5 pages, limit 10 pages". */
+export function describeValue(
+  v: HoverValue,
+  unit: string,
+  scale = 1,
+  labels: PairLabels = USAGE_LIMIT,
+): string {
+  if (Number.isNaN(v.limit)) return withUnit(v.value * scale, unit);
+  return `${labels[0]} ${withUnit(v.value * scale, unit)}, ${labels[1]} ${withUnit(v.limit * scale, unit)}`;
+}
+
 /** The chart's text alternative: the latest value per run, in words. */
-export function chartSummary(title: string, unit: string, runs: readonly ChartRun[]): string {
+export function chartSummary(
+  title: string,
+  unit: string,
+  runs: readonly ChartRun[],
+  scale = 1,
+  labels: PairLabels = USAGE_LIMIT,
+): string {
   const latest = latestValues(runs);
   if (!latest.length || latest.every((v) => Number.isNaN(v.time))) return `${title}: no data yet.`;
   const parts = latest.map((v) => {
     if (Number.isNaN(v.time)) return `${v.name}: no data yet`;
-    const lim = Number.isNaN(v.limit) ? '' : ` of a limit of ${withUnit(v.limit, unit)}`;
-    return `${v.name} ${withUnit(v.value, unit)}${lim} at ${formatSeconds(v.time)}`;
+    return `${v.name} ${describeValue(v, unit, scale, labels)} at ${formatSeconds(v.time)}`;
   });
   return `${title}, latest: ${parts.join('; ')}.`;
 }

@@ -60,7 +60,7 @@ describe('TimeSeriesChart (server render)', () => {
       />,
     );
     expect(u).toContain('stroke-dasharray="4 3"');
-    expect(u).toContain('of a limit of 9 pages');
+    expect(u).toContain('usage 0.2 pages, limit 9 pages at 0.2 s');
   });
 });
 

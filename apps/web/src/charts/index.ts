@@ -16,3 +16,4 @@ export {
 export { latestWins, type Coalesced } from './coalesce';
 export { formatSeconds, formatValue, nearestIndex, withUnit } from './plot';
 export { addressTicks, formatAddress, formatGfn } from './address';
+export { CHART_SPECS, chartProps, chartRuns, type ChartSpec } from './chart-specs';
