@@ -1,114 +1,254 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../apps/server/src/app.ts';
-import { DEFAULT_CONFIG } from '../../apps/server/src/config.ts';
+import {
+  DESKTOP,
+  PHONE,
+  driving,
+  figure,
+  figures,
+  mapPixels,
+  openPage,
+  playUntil,
+  settled,
+  shot,
+  simTime,
+  startLab,
+  stopLab,
+  type Lab,
+} from './support.ts';
 
-const webDist = fileURLToPath(new URL('../../apps/web/dist', import.meta.url));
-const screenshot = fileURLToPath(new URL('../screenshots/dashboard.png', import.meta.url));
-
-let app: FastifyInstance;
-let browser: Browser;
-let base: string;
-
+let lab: Lab;
 beforeAll(async () => {
-  if (!existsSync(`${webDist}/index.html`))
-    throw new Error(
-      'apps/web/dist is missing: run `npm run build -w apps/web` first (npm run e2e does)',
-    );
-  app = await buildApp(
-    { ...DEFAULT_CONFIG, port: 0, host: '127.0.0.1', webDist },
-    { logger: false },
-  );
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const addr = app.server.address();
-  base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+  lab = await startLab();
+});
+afterAll(async () => {
+  await stopLab(lab);
+});
+
+const noHorizontalScroll = (page: import('playwright-core').Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+
+describe('the first screen', () => {
+  it('shows the classic comparison ready to play, says what it is, and plays with one click', async () => {
+    const { page, errors } = await openPage(lab);
+    await expect
+      .poll(() => page.locator('section.column h2').allTextContents())
+      .toEqual(['always-old', 'unmap-emulation']);
+    await expect.poll(() => page.locator('.intro').textContent()).toMatch(/Press Play/);
+    expect(await page.getByRole('checkbox', { name: 'ept-ad-bits' }).isChecked()).toBe(false);
+    for (const name of [
+      'Scenario',
+      'Policies',
+      'Seed',
+      'Speed',
+      'Lens',
+      'cgroup limit',
+      'Hot set',
+      'THP',
+      'khugepaged',
+    ])
+      expect(await page.getByLabel(name, { exact: true }).count(), name).toBeGreaterThan(0);
+    for (const name of ['Copy link', 'Export CSV', 'Export PNG'])
+      expect(await page.getByRole('button', { name }).count(), name).toBe(1);
+    await page.getByRole('img', { name: 'Memory map, always-old' }).waitFor();
+    await expect.poll(async () => (await mapPixels(page, 'always-old')).colours).toBeGreaterThan(1);
+    await shot(page, 'desktop-first-open');
+
+    const before = await mapPixels(page, 'always-old');
+    const t0 = await simTime(page);
+    await page.getByRole('button', { name: 'Play' }).click();
+    await page.getByRole('button', { name: 'Pause' }).waitFor();
+    await expect.poll(() => simTime(page), { timeout: 20_000 }).toBeGreaterThan(t0 + 1);
+    await expect.poll(async () => (await mapPixels(page, 'always-old')).hash).not.toBe(before.hash);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('on a 390 px phone the columns stack and nothing scrolls sideways', async () => {
+    const { page } = await openPage(lab, '/', PHONE);
+    await page.getByRole('img', { name: 'Memory map, unmap-emulation' }).waitFor();
+    expect(await noHorizontalScroll(page)).toBe(true);
+    const [a, b] = await page
+      .locator('section.column')
+      .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top));
+    expect(b).toBeGreaterThan(a);
+    await shot(page, 'phone-first-open');
+    await playUntil(page, 15);
+    expect(await noHorizontalScroll(page)).toBe(true);
+    await shot(page, 'phone-playing');
+    await page.context().close();
   });
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
+describe('the comparison', () => {
+  it('after the same simulated time always-old swaps out hot pages and faults more; the patch pays in EPT violations', async () => {
+    const { page } = await openPage(lab);
+    // past boot (the first 10 s fill the cgroup under every policy), over 50 simulated seconds
+    await playUntil(page, 10);
+    const start = [await figures(page, 0), await figures(page, 1)];
+    const t = await playUntil(page, 60);
+    expect(t).toBeGreaterThanOrEqual(60);
+    const end = [await figures(page, 0), await figures(page, 1)];
+    const [old, patch] = end.map((f, r) =>
+      Object.fromEntries(Object.entries(f).map(([k, v]) => [k, v - start[r][k]])),
+    );
+    expect(old.sim_hot_pages_swapped_out).toBeGreaterThan(patch.sim_hot_pages_swapped_out);
+    expect(old.pgmajfault).toBeGreaterThan(patch.pgmajfault);
+    expect(patch.pf_fixed).toBeGreaterThan(old.pf_fixed);
+    // the column head shows the difference to the first column
+    await expect
+      .poll(() =>
+        page.locator('section.column[data-run="1"] [data-figure="pf_fixed"] .delta').textContent(),
+      )
+      .toMatch(/^\+\d/);
+    await shot(page, 'desktop-playing-comparison');
+
+    // every chart received data
+    const charts = page.locator('[role="img"][aria-label$=" chart"]');
+    expect(await charts.count()).toBeGreaterThanOrEqual(7);
+
+    // each lens draws differently
+    const hashes = new Set<number>();
+    for (const [key, lens] of [
+      ['1', 'residency'],
+      ['2', 'lru'],
+      ['3', 'belief'],
+      ['4', 'heat'],
+      ['5', 'huge'],
+      ['6', 'difference'],
+    ]) {
+      await page.keyboard.press(key);
+      await expect
+        .poll(() => page.getByRole('radio', { checked: true }).textContent())
+        .toContain(
+          {
+            residency: 'Residency',
+            lru: 'LRU',
+            belief: 'Belief',
+            heat: 'Heat',
+            huge: 'Hugepages',
+            difference: 'Difference',
+          }[lens]!,
+        );
+      await expect
+        .poll(async () => hashes.has((await mapPixels(page, 'always-old')).hash), {
+          timeout: 10_000,
+        })
+        .toBe(false);
+      hashes.add((await mapPixels(page, 'always-old')).hash);
+      await shot(page, `desktop-lens-${lens}`);
+    }
+    expect(hashes.size).toBe(6);
+    expect(page.url()).toContain('lens=difference');
+
+    // zoom (wheel over the map) changes the pages per cell, in every column, and the URL
+    await page.keyboard.press('1');
+    const ppc = page.getByTestId('pages-per-cell-1');
+    expect(await ppc.textContent()).toMatch(/1 page per cell/);
+    const map = page.getByRole('img', { name: 'Memory map, always-old' });
+    const box = (await map.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 3);
+    for (let i = 0; i < 6; i++) await page.mouse.wheel(0, -300);
+    await expect.poll(() => page.url()).toMatch(/z=\d+-\d+/);
+    await expect
+      .poll(() => page.getByTestId('map-scale-1').textContent())
+      .not.toContain('(256 MiB)');
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(() => page.locator('.map-hovertext').first().textContent()).toMatch(/gfn \d/);
+    await shot(page, 'desktop-zoomed-map');
+    await page.locator('.charts').scrollIntoViewIfNeeded();
+    await page
+      .locator('.charts')
+      .screenshot({ path: `${(await import('./support.ts')).shotsDir}desktop-charts.png` });
+    await page.context().close();
+  });
+
+  it('seeking back and forth returns the same figures', async () => {
+    const { page } = await openPage(lab);
+    await playUntil(page, 8);
+    const at = await simTime(page);
+    const here = [await figures(page, 0), await figures(page, 1)];
+    await page.keyboard.press('[');
+    await expect.poll(() => simTime(page)).toBeCloseTo(at - 1, 5);
+    await settled(page);
+    expect((await figures(page, 0)).pgmajfault).toBeLessThanOrEqual(here[0].pgmajfault);
+    await page.keyboard.press(']');
+    await expect.poll(() => simTime(page)).toBeCloseTo(at, 5);
+    await settled(page);
+    await expect.poll(() => figures(page, 0)).toEqual(here[0]);
+    await expect.poll(() => figures(page, 1)).toEqual(here[1]);
+    await page.context().close();
+  });
 });
 
-/** The numbers in one counter row, one per policy. */
-async function row(page: Page, counter: string): Promise<number[]> {
-  const cells = await page.locator(`[data-counter="${counter}"] td.num`).allTextContents();
-  return cells.map((c) => Number(c.replace(/[^0-9.-]/g, '')));
-}
-
-describe('the dashboard', () => {
-  it('creates a classic comparison, plays it, and shows the counters moving per policy', async () => {
-    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(base);
+describe('keyboard and controls', () => {
+  it('space plays and pauses, → steps, ? shows the shortcuts', async () => {
+    const { page } = await openPage(lab);
+    await page.locator('h1').click();
+    await page.keyboard.press('Space');
+    await page.getByRole('button', { name: 'Pause' }).waitFor();
+    await page.keyboard.press('Space');
     await page.getByRole('button', { name: 'Play' }).waitFor();
-    expect(page.url()).toMatch(/\?run=/);
+    await settled(page);
+    const t = await simTime(page);
+    await page.keyboard.press('Shift+ArrowRight');
+    await expect.poll(() => simTime(page), { timeout: 20_000 }).toBeCloseTo(t + 1, 5);
+    const refs = Number(await page.getByLabel('Simulated time').getAttribute('data-time'));
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => simTime(page), { timeout: 20_000 }).toBeGreaterThan(refs);
+    await page.keyboard.press('?');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await help.waitFor();
+    expect(await help.textContent()).toContain('play / pause');
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
+    await page.context().close();
+  });
+
+  it('a knob applies on release, not on every arrow-key step, and is recorded', async () => {
+    const { page } = await openPage(lab);
+    const limit = page.getByLabel('cgroup limit', { exact: true });
+    await limit.focus();
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    expect(await page.locator('ol.knoblog li').count()).toBe(0);
+    await page.keyboard.press('Enter');
     await expect
-      .poll(() => page.locator('figcaption').allTextContents())
-      .toEqual(['always-old', 'unmap-emulation', 'ept-ad-bits']);
-    expect(await page.locator('.role').textContent()).toBe('you drive');
+      .poll(() => page.locator('ol.knoblog li').allTextContents())
+      .toEqual([expect.stringMatching(/limitMiB = 104/)]);
+    await page.context().close();
+  });
 
-    await page.getByLabel('speed').selectOption('100');
-    await page.getByRole('button', { name: 'Play' }).click();
-    // Swap-outs start as soon as the cgroup fills at boot...
+  it('an invalid scenario file shows the server’s message at the field it names', async () => {
+    const { page } = await openPage(lab);
+    await page.getByRole('button', { name: 'Edit…' }).click();
+    const field = page.locator('[data-field="host.memcgLimitMiB"]');
+    await field.locator('input').fill('0');
+    await page.getByRole('button', { name: 'Run this scenario' }).click();
+    await expect.poll(() => field.locator('.field-error').textContent()).toMatch(/\S/);
+    expect(await field.locator('input').getAttribute('aria-invalid')).toBe('true');
+    await shot(page, 'desktop-scenario-error');
+    await page.context().close();
+  });
+
+  it('the classic-thp preset shows hugepage splits on the hugepage lens under always-old', async () => {
+    const { page } = await openPage(lab);
+    await page.getByLabel('Scenario').selectOption('classic-thp');
     await expect
-      .poll(async () => (await row(page, 'pswpout'))[0], { timeout: 30_000 })
-      .toBeGreaterThan(1000);
-    // ...and, some simulated seconds later, always-old starts swapping out pages of the hot set.
+      .poll(() => page.locator('.scenario-description').textContent())
+      .toMatch(/hugepages/);
+    await driving(page);
+    await page.keyboard.press('5');
+    await playUntil(page, 30);
+    expect(await figure(page, 0, 'thp_split_page')).toBeGreaterThan(0);
     await expect
-      .poll(async () => (await row(page, 'sim_hot_pages_swapped_out'))[0], { timeout: 40_000 })
-      .toBeGreaterThan(100);
-    await page.getByRole('button', { name: 'Pause' }).click();
-    await page.getByRole('button', { name: 'Play' }).waitFor();
-
-    const hotOut = await row(page, 'sim_hot_pages_swapped_out');
-    const faults = await row(page, 'pgmajfault');
-    const rmapAdds = await row(page, 'sim_rmap_add');
-    // The patch's story: only always-old (no accessed information at all) takes hot pages for cold.
-    expect(hotOut[1]).toBe(0);
-    expect(hotOut[2]).toBe(0);
-    expect(faults.every((f) => f > 100)).toBe(true);
-    // Unmap emulation pays in EPT faults instead: it re-maps what it unmapped to learn the bit.
-    expect(rmapAdds[1]).toBeGreaterThan(rmapAdds[2]);
-    // A knob turned while paused is recorded and shown.
-    await page.getByLabel('cgroup limit').selectOption('96');
-    await page.locator('.knoblog').filter({ hasText: 'limitMiB = 96' }).waitFor();
-    const clock = await page.getByTestId('clock').textContent();
-    expect(clock).toMatch(/paused/);
-
-    // The page maps have been drawn: not a single colour.
-    const colours = await page.evaluate(() => {
-      const c = document.querySelector<HTMLCanvasElement>('[data-testid="pagemap-0"]')!;
-      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      const seen = new Set<string>();
-      for (let i = 0; i < d.length; i += 4) seen.add(`${d[i]},${d[i + 1]},${d[i + 2]}`);
-      return seen.size;
-    });
-    expect(colours).toBeGreaterThan(2);
-    await page.screenshot({ path: screenshot, fullPage: true });
-    expect(errors).toEqual([]);
-
-    // A second tab on the same URL without the token only watches.
-    const viewer = await browser.newPage();
-    await viewer.goto(`${base}/?run=${new URL(page.url()).searchParams.get('run')}`);
-    await viewer.locator('.role').filter({ hasText: 'watching' }).waitFor();
-    expect(await viewer.getByRole('button', { name: 'Play' }).count()).toBe(0);
-    await expect.poll(async () => (await row(viewer, 'pgmajfault'))[0]).toBe(faults[0]);
+      .poll(() => page.locator('.map-summary').first().textContent())
+      .toMatch(/in a split THP/);
+    await shot(page, 'desktop-thp-splits');
+    await page.setViewportSize(PHONE);
+    await shot(page, 'phone-thp-splits');
+    await page.setViewportSize(DESKTOP);
+    await page.context().close();
   });
 });

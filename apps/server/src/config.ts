@@ -38,6 +38,14 @@ export interface ServerConfig {
   maxTraceRefs: number;
   /** Most reclaim slices in one Perfetto trace. */
   maxTraceSlices: number;
+  /** Most cells one viewport may ask for. */
+  maxCells: number;
+  /** Most event records a second per run one subscription may ask for while playing. */
+  maxEventsPerSecond: number;
+  /** Longest window of a page-history query, simulated seconds. */
+  maxPageHistorySeconds: number;
+  /** Points of the address × time history kept per run (halved into coarser ones past it). */
+  maxMapHistoryPoints: number;
   /** Largest HTTP request body, bytes. */
   bodyLimit: number;
   /** Where the built web app is (apps/web/dist); nothing is served there when it is missing. */
@@ -63,6 +71,10 @@ export const DEFAULT_CONFIG: ServerConfig = {
   maxEventsPerFrame: 20_000,
   maxTraceRefs: 100_000_000,
   maxTraceSlices: 100_000,
+  maxCells: 1 << 21,
+  maxEventsPerSecond: 20_000,
+  maxPageHistorySeconds: 120,
+  maxMapHistoryPoints: 1000,
   bodyLimit: 256 * 1024,
   webDist: fileURLToPath(new URL('../../web/dist', import.meta.url)),
   logLevel: 'info',
@@ -89,6 +101,10 @@ const NUMERIC_ENV: Record<NumericKey, [env: string, min: number, max: number]> =
   maxEventsPerFrame: ['AGELAB_MAX_EVENTS_PER_FRAME', 0, 1 << 20],
   maxTraceRefs: ['AGELAB_MAX_TRACE_REFS', 1, 1e12],
   maxTraceSlices: ['AGELAB_MAX_TRACE_SLICES', 1, 1e8],
+  maxCells: ['AGELAB_MAX_CELLS', 1, 1 << 24],
+  maxEventsPerSecond: ['AGELAB_MAX_EVENTS_PER_SECOND', 1, 1e6],
+  maxPageHistorySeconds: ['AGELAB_MAX_PAGE_HISTORY_S', 1, 3600],
+  maxMapHistoryPoints: ['AGELAB_MAX_MAP_HISTORY_POINTS', 16, 1e6],
   bodyLimit: ['AGELAB_BODY_LIMIT', 1024, 1 << 30],
 };
 

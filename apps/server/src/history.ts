@@ -9,6 +9,8 @@
  */
 export class CounterHistory {
   every: number;
+  /** Changes whenever samples already handed out may have changed (halving, truncation, copy). */
+  epoch = 0;
   private refs: Float64Array;
   private values: Float64Array;
   private n = 0;
@@ -50,6 +52,7 @@ export class CounterHistory {
 
   private halve(): void {
     this.every *= 2;
+    this.epoch++;
     let k = 0;
     for (let i = 0; i < this.n; i++) {
       if (this.refs[i] % this.every !== 0) continue;
@@ -62,13 +65,16 @@ export class CounterHistory {
 
   /** Forget samples after `refIndex` (a backward seek or reset: that future may not happen again). */
   truncateAfter(refIndex: number): void {
+    const n = this.n;
     while (this.n > 0 && this.refs[this.n - 1] > refIndex) this.n--;
+    if (this.n !== n) this.epoch++;
   }
 
   /** Take over `other`'s samples up to `refIndex` (a fork keeps the history it was forked from). */
   copyUpTo(other: CounterHistory, refIndex: number): void {
     this.n = 0;
     this.every = other.every;
+    this.epoch++;
     for (let i = 0; i < other.length && other.refs[i] <= refIndex; i++) {
       this.refs[i] = other.refs[i];
       this.values.set(other.values.subarray(i * this.width, (i + 1) * this.width), i * this.width);

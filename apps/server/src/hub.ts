@@ -1,11 +1,25 @@
 import {
   EVENT_NAMES,
-  pageView,
+  HISTORY_CLASS_COUNT,
+  kernelPathId,
   summarize,
   type Comparison,
   type EventBatch,
+  type Simulation,
 } from '@agelab/sim-core';
-import { FRAME, encodeFrame, stampSeq, type Role, type ServerMessage } from '@agelab/protocol';
+import {
+  CELLS_DELTA,
+  FRAME,
+  HEADER_BYTES,
+  encodeFrame,
+  stampSeq,
+  type Role,
+  type ServerMessage,
+} from '@agelab/protocol';
+import type { CounterHistory } from './history.ts';
+import type { MapHistory } from './map-history.ts';
+import { CellView, RunMap, viewportKey, type ViewportSpec } from './map-view.ts';
+import { SERIES, seriesSlice } from './series.ts';
 
 /** The part of a ws WebSocket the hub uses (so tests can count what it sends). */
 export interface ViewerSocket {
@@ -19,62 +33,142 @@ const OPEN = 1;
 /** How often a hub checks whether a viewer that fell behind has drained its socket. */
 const CATCH_UP_MS = 50;
 
+/** What a viewer asked to see of one run's page map. */
+export interface ViewerViewport {
+  /** The number the server gave this viewport (CELLS frames carry it). */
+  n: number;
+  key: string;
+  spec: ViewportSpec;
+  /** Version of the shared cell view this viewer has; −1: it needs a keyframe. */
+  version: number;
+}
+
+/** What a viewer subscribed to of the event stream. */
+export interface EventSubscription {
+  /** Bit k: kind k. */
+  kinds: number;
+  from: number;
+  to: number;
+  maxPerSecond: number;
+}
+
 export interface Viewer {
   socket: ViewerSocket;
   role: Role;
   /** Frames numbered per connection, so a viewer can see a gap. */
   seq: number;
-  /** Missed frames (it was behind): it must resume from a keyframe. */
+  /** Missed frames (it was behind): it must resume from keyframes and full series. */
   needsKeyframe: boolean;
   /** Missed a state message while behind: resend the latest with the next keyframe. */
   needsState: boolean;
   /** Publishes skipped because the viewer had more than the allowed bytes queued. */
   skipped: number;
+  /** Viewports by run index. */
+  viewports: Map<number, ViewerViewport>;
+  events: EventSubscription | null;
+  /** Series points sent, and the history epoch they belong to (−1: none yet). */
+  seriesSent: number;
+  seriesEpoch: number;
+  historySent: number;
+  historyEpoch: number;
+}
+
+export function newViewer(socket: ViewerSocket, role: Role): Viewer {
+  return {
+    socket,
+    role,
+    seq: 0,
+    needsKeyframe: true,
+    needsState: false,
+    skipped: 0,
+    viewports: new Map(),
+    events: null,
+    seriesSent: 0,
+    seriesEpoch: -1,
+    historySent: 0,
+    historyEpoch: -1,
+  };
 }
 
 export interface HubOptions {
   maxBufferedBytes: number;
   maxEventsPerFrame: number;
-  /** True while the run plays: events are then sampled down to one frame per run and publish. */
+  /** True while the run plays: events are then sampled to each subscriber's rate. */
   sampleEvents: () => boolean;
+  /** The clock a viewer sees: speed asked (0 when paused) and reached. */
+  speeds: () => { asked: number; reached: number };
+  series: CounterHistory;
+  mapHistory: MapHistory;
   /** Publishes at most this often while playing (ms); more rarely when a publish costs more. */
   minPublishIntervalMs?: number;
+  /** Wall time within which every page's time-dependent classes are refreshed. */
+  timeClassRefreshMs?: number;
 }
 
 /** Derived figures appended to each COUNTERS frame after the kernel counters. */
 export const DERIVED_NAMES = ['slowdown'] as const;
 
+/** A cell view shared by every viewer of the same run and viewport. */
+interface SharedView {
+  run: number;
+  view: CellView;
+  version: number;
+  /** Delta from version − 1 to version, encoded (null: send a keyframe instead). */
+  delta: Uint8Array | null;
+  keyframe: Uint8Array | null;
+  used: boolean;
+}
+
 /**
- * Fans one comparison out to its viewers, latest-wins. Each publish computes the page view of
- * every run once, and the delta against the previous publish once, as shared encoded frames.
- * A viewer whose socket holds more than `maxBufferedBytes` unsent gets nothing from this publish
- * and is marked to resume from a keyframe; so a viewer that reads nothing costs the server at
- * most that bound plus one publish, and never slows the simulation.
+ * Fans one comparison out to its viewers, latest-wins. Per publish it brings each watched run's
+ * page map up to date (work proportional to what changed), counts each distinct viewport's cells
+ * once and encodes one delta for all its viewers, appends new series and history points, and
+ * samples events per subscription. A viewer whose socket holds more than `maxBufferedBytes`
+ * unsent gets nothing and resumes from keyframes once it drains, so a viewer that reads nothing
+ * costs at most that bound plus one publish, and never slows the simulation.
  */
 export class StreamHub {
   readonly viewers = new Set<Viewer>();
-  private prev: Uint8Array[] = [];
-  private cur: Uint8Array[] = [];
+  private maps: (RunMap | null)[] = [];
+  private mapSims: (Simulation | null)[] = [];
+  private views = new Map<string, SharedView>();
   private lastPublish = -Infinity;
-  /** Wall time the last publish spent building frames (page views, deltas, counters, events). */
+  private lastEvents = performance.now();
   private buildCost = 0;
-  /** Wall time the last publish spent handing frames to the viewers' sockets. */
   private sendCost = 0;
   private lastState: ServerMessage | null = null;
-  /** Keyframes of the latest publish, built once for however many viewers need one. */
-  private keyframes: Uint8Array[] | null = null;
-  private publishedRef = 0;
   private catchUp: ReturnType<typeof setTimeout> | null = null;
+  private forced: ReturnType<typeof setImmediate> | null = null;
   private closed = false;
+  private viewportCounter = 0;
 
   constructor(
     private readonly getCmp: () => Comparison,
     private readonly opts: HubOptions,
   ) {}
 
-  /** Events are recorded only while someone watches; a run nobody watches pays nothing for them. */
-  private syncEventMode(): void {
-    this.getCmp().setEventMode(this.viewers.size > 0 ? 'all' : 'off');
+  /**
+   * Events are recorded while someone watches: every kind marks the page map dirty, the kinds
+   * someone subscribed to are kept (references only then, they are the most numerous).
+   */
+  syncEventMode(): void {
+    const cmp = this.getCmp();
+    if (this.viewers.size === 0) {
+      cmp.setEventMode('off');
+      return;
+    }
+    let kinds = 0;
+    let rate = 0;
+    for (const v of this.viewers)
+      if (v.events) {
+        kinds |= v.events.kinds;
+        rate = Math.max(rate, v.events.maxPerSecond);
+      }
+    const list = EVENT_NAMES.map((_, k) => k).filter((k) => (kinds >>> k) & 1) as never[];
+    if (this.opts.sampleEvents())
+      cmp.setEventMode('sampled', { kinds: list, capacity: Math.max(1024, Math.ceil(rate / 5)) });
+    else cmp.setEventMode('all', { kinds: list, capacity: 1 << 20 });
+    for (const s of cmp.sims) s.events.trackDirty(s.guestPages);
   }
 
   add(viewer: Viewer, welcome: ServerMessage): void {
@@ -82,14 +176,27 @@ export class StreamHub {
     this.syncEventMode();
     this.sendJson(viewer, welcome);
     viewer.needsKeyframe = true;
-    // The newcomer starts from a keyframe of the present; the others get a delta of it.
-    this.publish(true);
+    this.publishSoon();
   }
 
   remove(viewer: Viewer): void {
     this.viewers.delete(viewer);
     this.syncEventMode();
     if (this.viewers.size === 0) for (const s of this.getCmp().sims) s.events.drain();
+  }
+
+  /** Watch a viewport of run `run` (all runs when null); returns the number CELLS frames carry. */
+  setViewport(viewer: Viewer, runs: number[], spec: ViewportSpec): number {
+    const n = ++this.viewportCounter;
+    for (const run of runs)
+      viewer.viewports.set(run, { n, key: viewportKey(run, spec), spec, version: -1 });
+    this.publishSoon();
+    return n;
+  }
+
+  subscribe(viewer: Viewer, sub: EventSubscription | null): void {
+    viewer.events = sub && sub.kinds !== 0 ? sub : null;
+    this.syncEventMode();
   }
 
   /** A JSON message to every viewer (state changes); a viewer that is behind gets it later. */
@@ -112,28 +219,49 @@ export class StreamHub {
     this.catchUp = setTimeout(() => {
       this.catchUp = null;
       let behind = false;
+      let ready = false;
       for (const v of this.viewers) {
         if (!v.needsKeyframe && !v.needsState) continue;
         if (v.socket.bufferedAmount > this.opts.maxBufferedBytes) behind = true;
-        else this.deliver(v, null, this.counterFrames());
+        else ready = true;
       }
+      if (ready) this.publishSoon();
       if (behind) this.scheduleCatchUp();
     }, CATCH_UP_MS);
   }
 
-  /** Stop the catch-up timer (the run is deleted). */
+  /**
+   * A forced publish on the next turn of the event loop: joins, keyframe requests and viewport
+   * changes within one turn share one publish, however many arrive.
+   */
+  publishSoon(): void {
+    if (this.forced || this.closed) return;
+    this.forced = setImmediate(() => {
+      this.forced = null;
+      this.publish(true);
+    });
+  }
+
+  /** Stop the timers (the run is deleted). */
   close(): void {
     this.closed = true;
     if (this.catchUp) clearTimeout(this.catchUp);
+    if (this.forced) clearImmediate(this.forced);
   }
 
   sendJson(viewer: Viewer, msg: ServerMessage): void {
     if (viewer.socket.readyState === OPEN) viewer.socket.send(JSON.stringify(msg));
   }
 
+  /** Ask for keyframes on the next delivery (the viewer asked, or it saw a gap). */
+  requestKeyframe(v: Viewer): void {
+    v.needsKeyframe = true;
+    this.publishSoon();
+  }
+
   /**
-   * Publish the comparison's current state. Throttled while playing (a 1M-page guest costs
-   * milliseconds per page view), unless `force` (a step or seek just ended).
+   * Publish the comparison's current state. Throttled while playing, unless `force` (a step or
+   * seek just ended, a viewer joined or moved its viewport).
    */
   publish(force = false): void {
     if (this.viewers.size === 0) return;
@@ -149,147 +277,310 @@ export class StreamHub {
     this.lastPublish = t0;
     const cmp = this.getCmp();
     const refIndex = cmp.refIndex;
-    const deltas: Uint8Array[] = [];
-    cmp.sims.forEach((sim, r) => {
-      const n = sim.guestPages;
-      if (this.cur[r]?.length !== n) this.cur[r] = new Uint8Array(n);
-      pageView(sim, this.cur[r]);
-      const prev = this.prev[r];
-      deltas.push(
-        prev && prev.length === n
-          ? encodeDelta(prev, this.cur[r], r, refIndex)
-          : this.keyframeOf(this.cur[r], r, refIndex),
-      );
-    });
-    [this.prev, this.cur] = [this.cur, this.prev];
-    this.publishedRef = refIndex;
+    this.updateViews(cmp, refIndex, t0);
     const counters = this.counterFrames();
-    // While playing fast the events are sampled (counters stay exact); while stepping, all of them
-    // go out, in as many frames as it takes.
-    const sample = this.opts.sampleEvents();
-    const events = cmp.sims.flatMap((sim, r) =>
-      encodeEvents(sim.events.drain(), r, refIndex, this.opts.maxEventsPerFrame, sample),
-    );
-    this.keyframes = null;
+    const series = this.seriesIncrement(refIndex);
+    const history = this.historyIncrement(refIndex);
+    const batches = cmp.sims.map((s) => s.events.drain());
+    const dtEvents = Math.max(1, t0 - this.lastEvents) / 1000;
+    this.lastEvents = t0;
     const t1 = performance.now();
     this.buildCost = t1 - t0;
+    let behind = false;
     for (const v of this.viewers) {
+      if (v.socket.readyState !== OPEN) continue;
       if (v.socket.bufferedAmount > this.opts.maxBufferedBytes) {
         v.needsKeyframe = true;
         v.skipped++;
-        this.scheduleCatchUp();
+        behind = true;
         continue;
       }
-      this.deliver(v, deltas, counters, events);
+      this.deliver(v, refIndex, counters, series, history, batches, dtEvents);
     }
+    if (behind) this.scheduleCatchUp();
     this.sendCost = performance.now() - t1;
   }
 
-  /** Send one publish to one viewer: page frames (keyframes if it needs them), counters, events. */
-  private deliver(
-    v: Viewer,
-    pages: Uint8Array[] | null,
-    counters: Uint8Array[],
-    events: Uint8Array[] = [],
-  ): void {
-    if (v.socket.readyState !== OPEN) return;
-    if (v.needsState && this.lastState) this.sendJson(v, this.lastState);
-    v.needsState = false;
-    if (v.needsKeyframe) {
-      this.keyframes ??= this.prev.map((p, r) => this.keyframeOf(p, r, this.publishedRef));
-      pages = this.keyframes;
-      v.needsKeyframe = false;
-      events = []; // events of a window it partly missed would mislead; counters stay exact
-    }
-    for (const f of [...(pages ?? []), ...counters, ...events]) {
-      // A copy per viewer: the frame is shared, its seq is not, and ws may hold the buffer queued.
-      const copy = f.slice();
-      stampSeq(copy, v.seq++);
-      v.socket.send(copy);
-    }
+  /** Page maps of the watched runs up to date, then every viewport's cells counted once. */
+  private updateViews(cmp: Comparison, refIndex: number, now: number): void {
+    const watched = new Set<number>();
+    for (const v of this.viewers) for (const r of v.viewports.keys()) watched.add(r);
+    for (const sv of this.views.values()) sv.used = false;
+    cmp.sims.forEach((sim, r) => {
+      if (!watched.has(r)) {
+        this.maps[r] = null; // nobody looks: drop it, rebuild when someone does
+        return;
+      }
+      let map = this.maps[r];
+      if (!map || map.pages !== sim.guestPages)
+        map = this.maps[r] = new RunMap(sim.guestPages, this.opts.timeClassRefreshMs ?? 1000);
+      // A restored simulation (seek back, reset) is another object: recompute all of it.
+      const same = this.mapSims[r] === sim && sim.events.dirty !== null;
+      map.update(sim, same ? sim.events.dirty : null, now);
+      if (!same) sim.events.trackDirty(sim.guestPages).fill(0);
+      this.mapSims[r] = sim;
+    });
+    for (const v of this.viewers)
+      for (const [r, vp] of v.viewports) {
+        const map = this.maps[r];
+        if (!map || r >= cmp.sims.length) continue;
+        let sv = this.views.get(vp.key);
+        if (!sv) {
+          const view = new CellView(vp.spec);
+          view.computeAll(map);
+          sv = { run: r, view, version: 0, delta: null, keyframe: null, used: true };
+          this.views.set(vp.key, sv);
+          continue;
+        }
+        if (sv.used) continue;
+        sv.used = true;
+        const changed = sv.view.computeChanged(map);
+        if (changed.length === 0) {
+          sv.delta = null;
+          continue;
+        }
+        sv.version++;
+        sv.keyframe = null;
+        const per = sv.view.per;
+        // A delta costs 4 + per bytes a cell, a keyframe per bytes a cell.
+        sv.delta =
+          changed.length * (4 + per) < sv.view.spec.cells * per
+            ? this.cellsFrame(sv, refIndex, changed)
+            : null;
+      }
+    for (const [key, sv] of this.views) if (!sv.used) this.views.delete(key);
   }
 
-  private keyframeOf(pages: Uint8Array, runIndex: number, refIndex: number): Uint8Array {
-    return encodeFrame({ type: FRAME.KEYFRAME, runIndex, refIndex, pages });
+  private cellsFrame(sv: SharedView, refIndex: number, index: Uint32Array | null): Uint8Array {
+    const v = sv.view;
+    return encodeFrame({
+      type: FRAME.CELLS,
+      runIndex: sv.run,
+      refIndex,
+      viewport: 0,
+      lens: v.spec.lens,
+      classes: v.classes,
+      flags: v.flags | (index ? CELLS_DELTA : 0),
+      cells: v.spec.cells,
+      from: v.spec.from,
+      to: v.spec.to,
+      index: index ?? new Uint32Array(0),
+      values: index ? v.pick(index) : v.values,
+    });
+  }
+
+  private deliver(
+    v: Viewer,
+    refIndex: number,
+    counters: Uint8Array[],
+    series: Uint8Array[],
+    history: Uint8Array[],
+    batches: EventBatch[],
+    dtEvents: number,
+  ): void {
+    if (v.needsState && this.lastState) this.sendJson(v, this.lastState);
+    v.needsState = false;
+    const full = v.needsKeyframe;
+    v.needsKeyframe = false;
+    const send = (f: Uint8Array, viewport?: number) => {
+      // A copy per viewer: the frame is shared, its seq (and viewport number) are not.
+      const copy = f.slice();
+      stampSeq(copy, v.seq++);
+      if (viewport !== undefined)
+        new DataView(copy.buffer).setUint32(HEADER_BYTES, viewport >>> 0, true);
+      v.socket.send(copy);
+    };
+    for (const [, vp] of v.viewports) {
+      const sv = this.views.get(vp.key);
+      if (!sv || (!full && vp.version === sv.version)) continue;
+      if (!full && vp.version === sv.version - 1 && sv.delta) send(sv.delta, vp.n);
+      else {
+        sv.keyframe ??= this.cellsFrame(sv, refIndex, null);
+        send(sv.keyframe, vp.n);
+      }
+      vp.version = sv.version;
+    }
+    for (const f of counters) send(f);
+    const h = this.opts.series;
+    if (!full && v.seriesEpoch === h.epoch && v.seriesSent === this.seriesFrom)
+      for (const f of series) send(f);
+    else
+      for (const f of (this.seriesFull ??= this.seriesFrames(refIndex, 0, h.length, true))) send(f);
+    v.seriesSent = h.length;
+    v.seriesEpoch = h.epoch;
+    const m = this.opts.mapHistory;
+    if (!full && v.historyEpoch === m.epoch && v.historySent === this.historyFrom)
+      for (const f of history) send(f);
+    else
+      for (const f of (this.historyFull ??= this.historyFrames(refIndex, 0, m.length, true)))
+        send(f);
+    v.historySent = m.length;
+    v.historyEpoch = m.epoch;
+    // Events of a window it partly missed would mislead; counters stay exact.
+    if (v.events && !full)
+      batches.forEach((b, r) => {
+        for (const f of this.eventFrames(b, r, refIndex, v.events!, dtEvents)) send(f);
+      });
+  }
+
+  /** Where this publish's increments start; viewers that have everything before get them. */
+  private seriesFrom = 0;
+  private historyFrom = 0;
+  private seriesFull: Uint8Array[] | null = null;
+  private historyFull: Uint8Array[] | null = null;
+  private seriesSeen = { n: 0, epoch: -1 };
+  private historySeen = { n: 0, epoch: -1 };
+
+  /** Series points new since the last publish (empty when the history was rewritten). */
+  private seriesIncrement(refIndex: number): Uint8Array[] {
+    const h = this.opts.series;
+    const seen = this.seriesSeen;
+    this.seriesFull = null;
+    this.seriesFrom = seen.epoch === h.epoch ? seen.n : -1;
+    const frames =
+      this.seriesFrom >= 0 && h.length > this.seriesFrom
+        ? this.seriesFrames(refIndex, this.seriesFrom, h.length, false)
+        : [];
+    this.seriesSeen = { n: h.length, epoch: h.epoch };
+    return frames;
+  }
+
+  private seriesFrames(refIndex: number, a: number, b: number, reset: boolean): Uint8Array[] {
+    const cmp = this.getCmp();
+    const h = this.opts.series;
+    return cmp.sims.map((_, r) => {
+      const { at, values } = seriesSlice(h, r, a, b, cmp.rate);
+      return encodeFrame({
+        type: FRAME.SERIES,
+        runIndex: r,
+        refIndex,
+        reset,
+        first: a,
+        step: h.every / cmp.rate,
+        width: SERIES.length,
+        at,
+        values,
+      });
+    });
+  }
+
+  private historyIncrement(refIndex: number): Uint8Array[] {
+    const m = this.opts.mapHistory;
+    const seen = this.historySeen;
+    this.historyFull = null;
+    this.historyFrom = seen.epoch === m.epoch ? seen.n : -1;
+    const frames =
+      this.historyFrom >= 0 && m.length > this.historyFrom
+        ? this.historyFrames(refIndex, this.historyFrom, m.length, false)
+        : [];
+    this.historySeen = { n: m.length, epoch: m.epoch };
+    return frames;
+  }
+
+  private historyFrames(refIndex: number, a: number, b: number, reset: boolean): Uint8Array[] {
+    const m = this.opts.mapHistory;
+    const frames: Uint8Array[] = [];
+    for (let r = 0; r < m.runs; r++) {
+      const { at, shares } = m.slice(r, a, b);
+      frames.push(
+        encodeFrame({
+          type: FRAME.MAP_HISTORY,
+          runIndex: r,
+          refIndex,
+          reset,
+          first: a,
+          buckets: m.buckets,
+          classes: HISTORY_CLASS_COUNT,
+          at,
+          shares,
+        }),
+      );
+    }
+    return frames;
+  }
+
+  /**
+   * One subscriber's EVENTS frames of a run's batch: its kinds and frame range; while playing at
+   * most its rate (an even stride, the rest counted as dropped), while stepping every record,
+   * in frames of at most maxEventsPerFrame.
+   */
+  private eventFrames(
+    b: EventBatch,
+    runIndex: number,
+    refIndex: number,
+    sub: EventSubscription,
+    dt: number,
+  ): Uint8Array[] {
+    const keep: number[] = [];
+    for (let i = 0; i < b.count; i++) {
+      if (!((sub.kinds >>> b.kind[i]) & 1)) continue;
+      const g = b.gfn[i];
+      if (g < sub.from || g >= sub.to) continue;
+      keep.push(i);
+    }
+    if (keep.length === 0 && b.dropped === 0) return [];
+    let picked = keep;
+    if (this.opts.sampleEvents()) {
+      const cap = Math.max(1, Math.floor(sub.maxPerSecond * dt));
+      if (keep.length > cap)
+        picked = Array.from({ length: cap }, (_, j) => keep[Math.floor((j * keep.length) / cap)]);
+    }
+    const dropped = b.dropped + keep.length - picked.length;
+    const max = Math.max(1, this.opts.maxEventsPerFrame);
+    const frames: Uint8Array[] = [];
+    for (let start = 0; start < picked.length || frames.length === 0; start += max) {
+      const n = Math.max(0, Math.min(max, picked.length - start));
+      const kind = new Uint8Array(n);
+      const gfn = new Uint32Array(n);
+      const arg = new Int32Array(n);
+      const at = new Float64Array(n);
+      const path = new Uint16Array(n);
+      for (let i = 0; i < n; i++) {
+        const j = picked[start + i];
+        kind[i] = b.kind[j];
+        gfn[i] = b.gfn[j];
+        arg[i] = b.arg[j];
+        at[i] = b.at[j];
+        path[i] = kernelPathId(b.kind[j], b.arg[j], b.site[j]);
+      }
+      frames.push(
+        encodeFrame({
+          type: FRAME.EVENTS,
+          runIndex,
+          refIndex,
+          kind,
+          gfn,
+          arg,
+          at,
+          path,
+          dropped: start === 0 ? dropped : 0,
+        }),
+      );
+    }
+    return frames;
   }
 
   private counterFrames(): Uint8Array[] {
     const cmp = this.getCmp();
     const summary = summarize(cmp); // also syncs the gauges into each counter vector
+    const { asked, reached } = this.opts.speeds();
+    const playing = this.opts.sampleEvents();
     return cmp.sims.map((sim, r) => {
       const values = new Float64Array(sim.counters.length + DERIVED_NAMES.length);
       values.set(sim.counters);
       values[sim.counters.length] = summary[r].slowdown;
-      return encodeFrame({ type: FRAME.COUNTERS, runIndex: r, refIndex: cmp.refIndex, values });
+      return encodeFrame({
+        type: FRAME.COUNTERS,
+        runIndex: r,
+        refIndex: cmp.refIndex,
+        playing,
+        time: cmp.time,
+        speedAsked: asked,
+        speedReached: reached,
+        values,
+      });
     });
   }
-
-  /** Ask for a keyframe on the next delivery (the viewer asked, or it saw a gap). */
-  requestKeyframe(v: Viewer): void {
-    v.needsKeyframe = true;
-    this.publish(true);
-  }
-}
-
-/** Changed pages between two views, or a keyframe when that is smaller (5 bytes a change vs 1 a page). */
-function encodeDelta(
-  prev: Uint8Array,
-  cur: Uint8Array,
-  runIndex: number,
-  refIndex: number,
-): Uint8Array {
-  const n = cur.length;
-  let changed = 0;
-  for (let g = 0; g < n; g++) if (prev[g] !== cur[g]) changed++;
-  if (changed * 5 >= n)
-    return encodeFrame({ type: FRAME.KEYFRAME, runIndex, refIndex, pages: cur });
-  const index = new Uint32Array(changed);
-  const value = new Uint8Array(changed);
-  for (let g = 0, k = 0; g < n; g++) {
-    if (prev[g] === cur[g]) continue;
-    index[k] = g;
-    value[k++] = cur[g];
-  }
-  return encodeFrame({ type: FRAME.DELTA, runIndex, refIndex, index, value });
-}
-
-/** While stepping, a publish carries up to this many EVENTS frames per run (then it samples too). */
-const STEP_FRAMES = 10;
-
-/**
- * EVENTS frames of at most `max` records each. Sampled (playing): one frame, an even stride
- * through the batch when it is larger. Stepping: every record, over up to STEP_FRAMES frames;
- * only a step so long that it exceeds that is sampled, so one publish stays bounded.
- */
-function encodeEvents(
-  b: EventBatch,
-  runIndex: number,
-  refIndex: number,
-  max: number,
-  sample: boolean,
-): Uint8Array[] {
-  const frames: Uint8Array[] = [];
-  const keep = Math.min(b.count, sample ? max : max * STEP_FRAMES);
-  const pick = (i: number) => (keep === b.count ? i : Math.floor((i * b.count) / keep));
-  for (let start = 0; start < keep || frames.length === 0; start += Math.max(1, max)) {
-    const n = Math.min(Math.max(1, max), keep - start);
-    const kind = new Uint8Array(Math.max(0, n));
-    const gfn = new Uint32Array(kind.length);
-    const arg = new Int32Array(kind.length);
-    const at = new Float64Array(kind.length);
-    for (let i = 0; i < kind.length; i++) {
-      const j = pick(start + i);
-      kind[i] = b.kind[j];
-      gfn[i] = b.gfn[j];
-      arg[i] = b.arg[j];
-      at[i] = b.at[j];
-    }
-    const dropped = start === 0 ? b.dropped + b.count - keep : 0;
-    frames.push(
-      encodeFrame({ type: FRAME.EVENTS, runIndex, refIndex, kind, gfn, arg, at, dropped }),
-    );
-  }
-  return frames;
 }
 
 export { EVENT_NAMES };

@@ -1,6 +1,15 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { ALL_COUNTERS, Comparison, EVENT_NAMES, type KnobName } from '@agelab/sim-core';
 import {
+  ALL_COUNTERS,
+  Comparison,
+  EVENT_NAMES,
+  HEAT_SECONDS,
+  KERNEL_PATHS,
+  type KnobName,
+} from '@agelab/sim-core';
+import {
+  HISTORY_CLASSES,
+  LEGEND_NOTES,
   PROTOCOL_VERSION,
   ProtocolError,
   type Role,
@@ -10,8 +19,10 @@ import {
 import type { ServerConfig } from './config.ts';
 import { CounterHistory } from './history.ts';
 import { DERIVED_NAMES, StreamHub } from './hub.ts';
+import { MapHistory } from './map-history.ts';
 import { Player } from './player.ts';
-import type { RunSpec } from './run-spec.ts';
+import { descriptorOf, type RunSpec } from './run-spec.ts';
+import { SERIES } from './series.ts';
 
 /** 128 bits from the OS: unguessable ids and tokens, URL-safe. */
 export const randomId = (bytes = 16): string => randomBytes(bytes).toString('base64url');
@@ -42,8 +53,12 @@ function checkKnob(knob: KnobName, value: number, guestMiB: number): void {
 export class LiveRun {
   readonly player: Player;
   readonly history: CounterHistory;
+  readonly mapHistory: MapHistory;
   readonly hub: StreamHub;
+  readonly descriptor: string;
   readonly createdAt = Date.now();
+  /** A page-history replay is running (one at a time per run). */
+  historyBusy = false;
   lastActive = Date.now();
 
   constructor(
@@ -70,22 +85,42 @@ export class LiveRun {
       (cfg.historySampleMs / 1000) * s.rate,
       cfg.maxHistorySamples,
     );
+    // The map history is taken every 8 counter samples (0.8 simulated s by default): a pass
+    // over every page per point, so coarser than the counters.
+    this.mapHistory = new MapHistory(
+      spec.policies.length,
+      cmp.sims[0].guestPages,
+      this.history.every * 8,
+      cfg.maxMapHistoryPoints,
+    );
+    this.descriptor = descriptorOf(spec);
     this.hub = new StreamHub(() => this.cmp, {
       maxBufferedBytes: cfg.maxBufferedBytes,
       maxEventsPerFrame: cfg.maxEventsPerFrame,
       sampleEvents: () => this.player.playing,
+      speeds: () => ({
+        asked: this.player.playing ? this.player.speed : 0,
+        reached: this.player.speedReached(),
+      }),
+      series: this.history,
+      mapHistory: this.mapHistory,
     });
     this.player = new Player(
       cmp,
       {
         onAdvance: () => this.hub.publish(!this.player?.busy),
-        onState: () => this.hub.broadcast({ type: 'state', state: this.state() }),
+        onState: () => {
+          // playing samples events, stepping keeps them all
+          this.hub.syncEventMode();
+          this.hub.broadcast({ type: 'state', state: this.state() });
+        },
       },
       // Playing moves in steps of 10 simulated ms, so a pause lands on a round reference.
       {
         sliceMs: cfg.sliceMs,
         quantum: Math.max(1, Math.round(s.rate / 100)),
         history: this.history,
+        mapHistory: this.mapHistory,
       },
     );
   }
@@ -131,13 +166,25 @@ export class LiveRun {
       guestPages: this.cmp.sims[0].guestPages,
       rate: s.rate,
       seconds: s.seconds,
+      descriptor: this.descriptor,
       counterNames: [...ALL_COUNTERS.names],
       derivedNames: [...DERIVED_NAMES],
       eventNames: [...EVENT_NAMES],
+      kernelPaths: [...KERNEL_PATHS],
+      series: SERIES.map((x) => ({ ...x })),
+      mapHistory: {
+        buckets: this.mapHistory.buckets,
+        pagesPerBucket: this.mapHistory.pagesPerBucket,
+        classes: [...HISTORY_CLASSES],
+      },
+      heatSeconds: [...HEAT_SECONDS],
+      legendNotes: { ...LEGEND_NOTES },
       state: this.state(),
       limits: {
         maxMessageBytes: cfg.maxMessageBytes,
         maxMessagesPerSecond: cfg.maxMessagesPerSecond,
+        maxCells: cfg.maxCells,
+        maxEventsPerSecond: cfg.maxEventsPerSecond,
       },
     };
   }

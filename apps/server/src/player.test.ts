@@ -46,10 +46,10 @@ describe('the player', () => {
     const { cmp, player } = setup();
     player.stepRefs(30_000);
     await settle(player);
-    player.seek(10_000);
+    player.seekNow(10_000);
     expect(player.busy).toBe(false);
     expect(cmp.refIndex).toBe(10_000);
-    player.seek(40_000);
+    player.seekNow(40_000);
     await settle(player);
     const straight = new Comparison(getPreset('idle'), ['always-old'], 1);
     straight.step(40_000);
@@ -67,11 +67,11 @@ describe('the player', () => {
     );
     player.stepRefs(1_200_000); // checkpoints at 5 s and 10 s, under the old (empty) knob log
     await settle(player);
-    player.seek(200_000);
+    player.seekNow(200_000);
     player.setKnob((c) => c.setKnob('limitMiB', 64));
-    player.seek(1_100_000);
+    player.seekNow(1_100_000);
     await settle(player);
-    player.seek(700_000); // a backward seek: the 5 s checkpoint of the old future must not come back
+    player.seekNow(700_000); // a backward seek: the 5 s checkpoint of the old future must not come back
     const straight = new Comparison(getPreset('classic'), ['always-old'], 1);
     straight.step(200_000);
     straight.setKnob('limitMiB', 64);

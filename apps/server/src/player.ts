@@ -1,5 +1,6 @@
 import { C, type Comparison } from '@agelab/sim-core';
 import type { CounterHistory } from './history.ts';
+import type { MapHistory } from './map-history.ts';
 
 export interface PlayerHooks {
   /** The simulation moved (after each slice): publish what viewers should see. */
@@ -14,6 +15,8 @@ export interface PlayerOptions {
   /** Playing advances in multiples of this many references, so where a pause lands is reproducible. */
   quantum: number;
   history: CounterHistory;
+  /** The address × time history, recorded at the counter history's points when due. */
+  mapHistory?: MapHistory;
   now?: () => number;
 }
 
@@ -40,6 +43,11 @@ export class Player {
   private refsPerMs = 200;
   private timer: { cancel(): void } | null = null;
   private readonly now: () => number;
+  /** (wall ms, reference index) after recent slices, for the speed reached. */
+  private marks: { t: number; ref: number }[] = [];
+  /** A seek waiting for the next turn of the event loop: seeks in between replace it. */
+  private pendingSeek: number | null = null;
+  private seekTimer: ReturnType<typeof setImmediate> | null = null;
 
   constructor(
     public cmp: Comparison,
@@ -55,12 +63,33 @@ export class Player {
     return this.playing || this.goal !== null || this.reclaimFrom !== null;
   }
 
+  /**
+   * Simulated seconds per wall second over the last wall second while playing (0 when not).
+   * Asked-for speeds a machine cannot keep up with show here as a lower figure.
+   */
+  speedReached(): number {
+    if (!this.playing || this.marks.length < 2) return 0;
+    const now = this.now();
+    const recent = this.marks.filter((m) => now - m.t <= 1000);
+    const first = recent.length >= 2 ? recent[0] : this.marks[this.marks.length - 2];
+    const last = this.marks[this.marks.length - 1];
+    const dt = Math.max(now, last.t) - first.t;
+    return dt > 0 ? ((last.ref - first.ref) / this.cmp.rate) * (1000 / dt) : 0;
+  }
+
+  private mark(): void {
+    const t = this.now();
+    this.marks.push({ t, ref: this.cmp.refIndex });
+    while (this.marks.length > 2 && t - this.marks[0].t > 1500) this.marks.shift();
+  }
+
   play(speed?: number): void {
     if (speed !== undefined) this.speed = speed;
     this.stopMotion();
     this.playing = true;
     this.credit = 0;
     this.lastTick = this.now();
+    this.marks = [{ t: this.lastTick, ref: this.cmp.refIndex }];
     this.schedule(0);
     this.hooks.onState();
   }
@@ -99,6 +128,18 @@ export class Player {
    * simulated in slices like a step.
    */
   seek(target: number): void {
+    // Scrubbing sends seeks many times a second: only the latest of one turn is carried out.
+    this.pendingSeek = target;
+    this.seekTimer ??= setImmediate(() => {
+      this.seekTimer = null;
+      const t = this.pendingSeek;
+      this.pendingSeek = null;
+      if (t !== null) this.seekNow(t);
+    });
+  }
+
+  /** The seek itself (tests and headless callers may call it directly). */
+  seekNow(target: number): void {
     this.stopMotion();
     const reach = Math.min(target, this.visited);
     if (reach !== this.cmp.refIndex) this.cmp.seek(reach);
@@ -122,6 +163,7 @@ export class Player {
     apply(this.cmp);
     this.visited = this.cmp.refIndex;
     this.opts.history.truncateAfter(this.cmp.refIndex);
+    this.opts.mapHistory?.truncateAfter(this.cmp.refIndex);
     this.hooks.onAdvance();
     this.hooks.onState();
   }
@@ -129,6 +171,8 @@ export class Player {
   /** Stop for good (the run is deleted). */
   dispose(): void {
     this.stopMotion();
+    if (this.seekTimer) clearImmediate(this.seekTimer);
+    this.seekTimer = null;
   }
 
   private stopMotion(): void {
@@ -180,6 +224,7 @@ export class Player {
     }
     const moved = this.cmp.refIndex - start;
     const dt = this.now() - t0;
+    if (this.playing) this.mark();
     if (moved > 0 && !this.reclaimFrom)
       this.refsPerMs = 0.7 * this.refsPerMs + 0.3 * (moved / Math.max(dt, 0.05));
     if (finished) {
@@ -237,9 +282,15 @@ export class Player {
 
   private record(): void {
     for (const s of this.cmp.sims) s.host.syncGauges();
-    this.opts.history.record(
+    const h = this.opts.history;
+    h.record(
       this.cmp.refIndex,
       this.cmp.sims.map((s) => s.counters),
     );
+    const m = this.opts.mapHistory;
+    if (m) {
+      m.atLeast(h.every);
+      m.maybeRecord(this.cmp.refIndex, this.cmp.sims);
+    }
   }
 }

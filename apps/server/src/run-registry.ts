@@ -43,6 +43,7 @@ export class RunRegistry {
       run.player.speed = from.player.speed;
       run.player.visited = from.cmp.refIndex;
       run.history.copyUpTo(from.history, from.cmp.refIndex);
+      run.mapHistory.copyUpTo(from.mapHistory, from.cmp.refIndex);
     }
     this.runs.set(run.id, run);
     return run;

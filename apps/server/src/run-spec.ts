@@ -1,3 +1,4 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import {
   KNOB_NAMES,
   POLICY_NAMES,
@@ -14,6 +15,8 @@ import { HttpError } from './errors.ts';
 
 /** The body of POST /api/runs, as the route schema lets it through. */
 export interface CreateRunBody {
+  /** A run's descriptor (from `descriptorOf`): rebuilds it; nothing else may be given. */
+  descriptor?: string;
   preset?: string;
   scenario?: unknown;
   policy?: string;
@@ -115,6 +118,79 @@ export function resolveRunSpec(body: CreateRunBody, cfg: ServerConfig): RunSpec 
     scenario,
     policies,
     seed: body.seed ?? DEFAULT_SEED,
+    knobs,
+  };
+}
+
+/** Descriptor format: this prefix, then base64url of raw-deflated JSON. */
+const DESCRIPTOR_PREFIX = 'r1.';
+
+interface DescriptorJson {
+  /** preset name, or the whole scenario */
+  p?: string;
+  s?: Scenario;
+  /** policies, seed, knob log as [at, knob, value] */
+  P: string[];
+  S: number;
+  k: [number, string, number][];
+}
+
+/**
+ * A compact, URL-safe description of a run: (preset or scenario, policies, seed, knob log), all a
+ * deterministic run depends on, so any server rebuilds the same run from it (docs/protocol.md).
+ */
+export function descriptorOf(spec: RunSpec): string {
+  const j: DescriptorJson = {
+    ...(spec.preset ? { p: spec.preset } : { s: spec.scenario }),
+    P: spec.policies,
+    S: spec.seed,
+    k: spec.knobs.map((k) => [k.at, k.knob, k.value]),
+  };
+  return DESCRIPTOR_PREFIX + deflateRawSync(JSON.stringify(j)).toString('base64url');
+}
+
+/** The create request a descriptor stands for; throws HttpError 400 `bad_descriptor`. */
+export function bodyOfDescriptor(d: string, maxBytes: number): CreateRunBody {
+  const bad = (why: string) =>
+    new HttpError(
+      400,
+      'bad_descriptor',
+      `descriptor: ${why} (a run descriptor starts with "${DESCRIPTOR_PREFIX}")`,
+    );
+  if (
+    !d.startsWith(DESCRIPTOR_PREFIX) ||
+    !/^[A-Za-z0-9_-]*$/.test(d.slice(DESCRIPTOR_PREFIX.length))
+  )
+    throw bad('not a run descriptor');
+  let j: unknown;
+  try {
+    const raw = inflateRawSync(Buffer.from(d.slice(DESCRIPTOR_PREFIX.length), 'base64url'), {
+      maxOutputLength: maxBytes,
+    });
+    j = JSON.parse(raw.toString('utf8'));
+  } catch (e) {
+    throw bad(`cannot be read (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (typeof j !== 'object' || j === null) throw bad('not an object');
+  const o = j as Partial<DescriptorJson>;
+  if (!Array.isArray(o.P) || !o.P.every((p) => typeof p === 'string')) throw bad('no policies');
+  if (typeof o.S !== 'number') throw bad('no seed');
+  if (!Array.isArray(o.k)) throw bad('no knob log');
+  const knobs = o.k.map((k, i) => {
+    if (
+      !Array.isArray(k) ||
+      k.length !== 3 ||
+      typeof k[0] !== 'number' ||
+      typeof k[1] !== 'string' ||
+      typeof k[2] !== 'number'
+    )
+      throw bad(`knob ${i} is not [at, knob, value]`);
+    return { at: k[0], knob: k[1], value: k[2] };
+  });
+  return {
+    ...(typeof o.p === 'string' ? { preset: o.p } : { scenario: o.s }),
+    policies: o.P,
+    seed: o.S,
     knobs,
   };
 }

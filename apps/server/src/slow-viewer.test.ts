@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
-import { FRAME } from '@agelab/protocol';
-import { presetInput } from '@agelab/sim-core';
+import { CELLS_DELTA, FRAME } from '@agelab/protocol';
+import { EVENT_NAMES, presetInput } from '@agelab/sim-core';
 import { describe, expect, it } from 'vitest';
 import { TestViewer, createRun, listeningApp, until } from './test-support.ts';
 
@@ -14,6 +14,7 @@ describe('a viewer that reads nothing while the run plays', () => {
     const { app, ws } = await listeningApp({
       maxBufferedBytes: MAX_BUFFERED,
       maxEventsPerFrame: MAX_EVENTS,
+      maxEventsPerSecond: 1_000_000,
     });
     // A 1 GiB guest: a keyframe is 256 KiB, so a few publishes fill any socket buffer.
     const scenario = {
@@ -28,6 +29,20 @@ describe('a viewer that reads nothing while the run plays', () => {
     await driver.json('welcome');
     const slow = await TestViewer.open(`${ws}/api/runs/${id}/stream`);
     await slow.json('welcome');
+    // One page a cell (a 256 KiB keyframe), and every event kind at a high rate.
+    await slow.request(
+      { type: 'viewport', from: 0, to: 262144, cells: 262144, lens: 'residency' },
+      1,
+    );
+    await slow.request(
+      {
+        type: 'events',
+        kinds: [...EVENT_NAMES],
+        maxPerSecond: 1_000_000,
+      },
+      2,
+    );
+    await slow.next((i) => i.kind === 'frame' && i.frame.type === FRAME.CELLS, 0);
     // Stop reading: TCP flow control backs up into the kernel, then into the server's socket.
     (slow.socket as unknown as { _socket: Socket })._socket.pause();
 
@@ -48,8 +63,8 @@ describe('a viewer that reads nothing while the run plays', () => {
     const ref = run.cmp.refIndex;
 
     // Latest-wins: what the server holds for it stays under the bound plus one publish
-    // (a 256 KiB keyframe, a counter vector, one sampled events frame of ≤ MAX_EVENTS records).
-    const onePublish = 262_144 + 1024 + MAX_EVENTS * 17 + 64;
+    // (a 256 KiB keyframe, a counter vector, series points, events frames of ≤ MAX_EVENTS records).
+    const onePublish = 262_144 + 64 * 1024 + MAX_EVENTS * 19 + 64;
     expect(maxBuffered).toBeLessThanOrEqual(MAX_BUFFERED + onePublish);
     expect(serverSide.skipped).toBeGreaterThan(2);
     // The run went on at its own pace meanwhile: the driver saw it move.
@@ -58,7 +73,11 @@ describe('a viewer that reads nothing while the run plays', () => {
     // It reads again: it catches up at a keyframe of the present.
     (slow.socket as unknown as { _socket: Socket })._socket.resume();
     await slow.next(
-      (i) => i.kind === 'frame' && i.frame.type === FRAME.KEYFRAME && i.frame.refIndex === ref,
+      (i) =>
+        i.kind === 'frame' &&
+        i.frame.type === FRAME.CELLS &&
+        !(i.frame.flags & CELLS_DELTA) &&
+        i.frame.refIndex === ref,
       0,
       20_000,
     );

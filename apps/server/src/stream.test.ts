@@ -1,16 +1,31 @@
-import { FRAME, type CountersFrame, type Frame, type KeyframeFrame } from '@agelab/protocol';
+import {
+  CELLS_DELTA,
+  CELLS_SHARES,
+  CELLS_SINGLE,
+  FRAME,
+  type CellsFrame,
+  type CountersFrame,
+  type Frame,
+} from '@agelab/protocol';
 import {
   ALL_COUNTERS,
   Comparison,
+  classOf,
   getPreset,
-  pageView,
+  pageClasses,
   summarize,
-  type EventMode,
   type KnobName,
 } from '@agelab/sim-core';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestViewer, createRun, listeningApp, until } from './test-support.ts';
+import {
+  CellMirror,
+  SeriesMirror,
+  TestViewer,
+  createRun,
+  listeningApp,
+  until,
+} from './test-support.ts';
 
 const POLICIES = ['always-old', 'unmap-emulation', 'ept-ad-bits'];
 
@@ -36,17 +51,12 @@ function record(f: CountersFrame): Record<string, number> {
   return Object.fromEntries(ALL_COUNTERS.names.map((n, i) => [n, f.values[i]]));
 }
 
-/**
- * The same comparison done headless: the same references, the same knob changes at the same
- * references. Page views need eventMode 'all' as the live run has while watched: the hot-window
- * bit is measured from host.now, which only the traced path advances on every reference.
- */
+/** The same comparison done headless: the same references, the same knob changes at the same references. */
 function headless(
   refIndex: number,
   knobs: { at: number; knob: KnobName; value: number }[] = [],
-  eventMode: EventMode = 'off',
 ): Comparison {
-  const c = new Comparison(getPreset('classic'), POLICIES, 1, { eventMode });
+  const c = new Comparison(getPreset('classic'), POLICIES, 1);
   for (const k of knobs) {
     c.step(k.at - c.refIndex);
     c.setKnob(k.knob, k.value);
@@ -148,7 +158,7 @@ describe('the stream of a comparison', () => {
     v.close();
   });
 
-  it('starts a late viewer at a keyframe, then keeps it exact with deltas', async () => {
+  it('starts a late viewer at a keyframe of its viewport, then keeps it exact with deltas', async () => {
     const { id, token } = await createRun(app, { preset: 'classic', policies: POLICIES });
     const driver = await TestViewer.open(`${wsBase}/api/runs/${id}/stream?token=${token}`);
     await driver.json('welcome');
@@ -156,49 +166,155 @@ describe('the stream of a comparison', () => {
 
     const late = await TestViewer.open(`${wsBase}/api/runs/${id}/stream`);
     expect((await late.json('welcome')).role).toBe('viewer');
+    // no viewport, no cells
+    await countersAt(late, ref);
+    expect(late.frames().some((f) => f.type === FRAME.CELLS)).toBe(false);
+    // one page a cell: the cells are the residency class of every page
+    const reply = await late.request(
+      { type: 'viewport', from: 0, to: 65536, cells: 65536, lens: 'residency' },
+      5,
+    );
+    expect(reply).toMatchObject({ type: 'viewport', cells: 65536, from: 0, to: 65536 });
+    if (reply.type !== 'viewport') return;
+    const mirror = new CellMirror();
     await until(
-      () => late.frames().filter((f) => f.type === FRAME.KEYFRAME).length >= POLICIES.length,
+      () => {
+        late.frames().forEach((f) => mirror.apply(f));
+        return POLICIES.every((_, r) => mirror.values[r]?.length === 65536);
+      },
       10_000,
       'keyframes',
     );
-    const first = late.frames().slice(0, POLICIES.length);
-    expect(first.map((f) => [f.type, f.runIndex, f.refIndex])).toEqual(
-      POLICIES.map((_, r) => [FRAME.KEYFRAME, r, ref]),
-    );
-    const pages = (first as KeyframeFrame[]).map((f) => f.pages.slice());
-    const want = headless(ref, [], 'all');
+    const cells = late.frames().filter((f): f is CellsFrame => f.type === FRAME.CELLS);
+    expect(
+      cells.slice(0, POLICIES.length).map((f) => [f.flags & CELLS_DELTA, f.viewport, f.refIndex]),
+    ).toEqual(POLICIES.map(() => [0, reply.viewport, ref]));
+    const want = headless(ref);
     want.sims.forEach((sim, r) => {
-      const view = new Uint8Array(sim.guestPages);
-      pageView(sim, view);
-      expect(pages[r]).toEqual(view);
+      const words = pageClasses(sim);
+      expect(mirror.values[r]).toEqual(Uint8Array.from(words, (w) => classOf(w, 0)));
     });
 
     // The driver moves on; the late viewer applies deltas and ends where a headless run is.
-    const from = late.items.length;
     const ref2 = await drive(driver, { type: 'step', seconds: 0.5 }, 2);
     await countersAt(late, ref2);
-    const frames = late.frames(0).slice(POLICIES.length);
-    expect(frames.some((f) => f.type === FRAME.DELTA)).toBe(true);
-    for (const f of frames) {
-      if (f.type === FRAME.KEYFRAME) pages[f.runIndex] = f.pages.slice();
-      if (f.type === FRAME.DELTA) f.index.forEach((g, i) => (pages[f.runIndex][g] = f.value[i]));
-    }
-    expect(from).toBeGreaterThan(0);
-    const want2 = headless(ref2, [], 'all');
+    await until(
+      () =>
+        late
+          .frames()
+          .some((f) => f.type === FRAME.CELLS && f.flags & CELLS_DELTA && f.refIndex === ref2),
+      10_000,
+      'a delta',
+    );
+    mirror.reset();
+    late.frames().forEach((f) => mirror.apply(f));
+    const want2 = headless(ref2);
     want2.sims.forEach((sim, r) => {
-      const view = new Uint8Array(sim.guestPages);
-      pageView(sim, view);
-      expect(pages[r]).toEqual(view);
+      const words = pageClasses(sim);
+      expect(mirror.values[r]).toEqual(Uint8Array.from(words, (w) => classOf(w, 0)));
     });
-    // Stepping streams every event: each REF event of the half second is there.
-    const refs = frames
-      .filter((f) => f.type === FRAME.EVENTS && f.runIndex === 0)
-      .reduce(
-        (a, f) => a + (f.type === FRAME.EVENTS ? f.kind.filter((k) => k === 0).length : 0),
-        0,
-      );
-    expect(refs).toBe(ref2 - ref);
+    // a viewer that subscribed to no events gets no EVENTS frames
+    expect(late.frames().some((f) => f.type === FRAME.EVENTS)).toBe(false);
     driver.close();
+    late.close();
+  });
+
+  it('answers a viewport with exactly the cells asked, whose class counts sum to the pages they cover', async () => {
+    const { id, token } = await createRun(app, { preset: 'classic', policies: POLICIES });
+    const v = await TestViewer.open(`${wsBase}/api/runs/${id}/stream?token=${token}`);
+    await v.json('welcome');
+    const ref = await drive(v, { type: 'step', seconds: 3 }, 1);
+    // 60,000 pages in 1,000 cells of the LRU lens: 60 pages a cell, exact counts
+    const mark = v.items.length;
+    const reply = await v.request(
+      { type: 'viewport', run: 1, from: 4000, to: 64000, cells: 1000, lens: 'lru' },
+      2,
+    );
+    expect(reply).toMatchObject({ type: 'viewport', cells: 1000, run: 1 });
+    if (reply.type !== 'viewport') return;
+    const f = (await v.next(
+      (i) =>
+        i.kind === 'frame' && i.frame.type === FRAME.CELLS && i.frame.viewport === reply.viewport,
+      mark,
+    )) as { kind: 'frame'; frame: CellsFrame };
+    const cells = f.frame;
+    expect(cells.runIndex).toBe(1);
+    expect(cells.cells).toBe(1000);
+    expect(cells.flags & (CELLS_SINGLE | CELLS_SHARES)).toBe(0);
+    expect(cells.values.length).toBe(1000 * 3);
+    const words = pageClasses(headless(ref).sims[1]);
+    for (let i = 0; i < 1000; i++) {
+      const a = 4000 + Math.floor((i * 60000) / 1000);
+      const b = 4000 + Math.floor(((i + 1) * 60000) / 1000);
+      const row = cells.values.subarray(i * 3, i * 3 + 3);
+      expect(row[0] + row[1] + row[2]).toBe(b - a);
+      let active = 0;
+      for (let g = a; g < b; g++) if (classOf(words[g], 1) === 0) active++;
+      expect(row[0]).toBe(active);
+    }
+    // the whole guest in 100 cells: shares of 255 that sum to 255, no class with a page at 0
+    const big = await v.request(
+      { type: 'viewport', from: 0, to: 65536, cells: 100, lens: 'residency' },
+      3,
+    );
+    if (big.type !== 'viewport') throw new Error('no viewport reply');
+    await until(
+      () =>
+        v.frames().filter((x) => x.type === FRAME.CELLS && x.viewport === big.viewport).length ===
+        POLICIES.length,
+      10_000,
+      'share cells',
+    );
+    for (const x of v
+      .frames()
+      .filter((x): x is CellsFrame => x.type === FRAME.CELLS && x.viewport === big.viewport)) {
+      expect(x.flags & CELLS_SHARES).toBe(CELLS_SHARES);
+      for (let i = 0; i < 100; i++)
+        expect(x.values.subarray(i * 5, i * 5 + 5).reduce((a, c) => a + c, 0)).toBe(255);
+    }
+    // a bad viewport is refused with the field named
+    expect(
+      await v.request({ type: 'viewport', run: 7, from: 0, to: 10, cells: 5, lens: 'lru' }, 4),
+    ).toMatchObject({
+      type: 'error',
+      code: 'bad_message',
+      message: expect.stringMatching(/viewport\.run: 7 is not a run/),
+    });
+    v.close();
+  });
+
+  it('streams series equal to the counter history of a headless run, and a late joiner gets them from the start', async () => {
+    const { id, token } = await createRun(app, { preset: 'classic', policies: POLICIES });
+    const v = await TestViewer.open(`${wsBase}/api/runs/${id}/stream?token=${token}`);
+    const welcome = await v.json('welcome');
+    const ref = await drive(v, { type: 'step', seconds: 2 }, 1);
+    const late = await TestViewer.open(`${wsBase}/api/runs/${id}/stream`);
+    await late.json('welcome');
+    await countersAt(late, ref);
+    const points = ref / (welcome.rate / 10) + 1; // every 100 simulated ms, from 0
+    await until(() => new SeriesMirror(late.frames()).at[0]?.length === points, 10_000, 'series');
+    const got = new SeriesMirror(late.frames());
+    const cmp = new Comparison(getPreset('classic'), POLICIES, 1);
+    const pf = welcome.series.findIndex((s) => s.name === 'pf_fixed');
+    const usage = welcome.series.findIndex((s) => s.name === 'usage_in_bytes');
+    let prev = cmp.sims.map((s) => s.counters.slice());
+    for (let i = 1; i < points; i++) {
+      cmp.step(welcome.rate / 10);
+      cmp.sims.forEach((s, r) => {
+        s.host.syncGauges();
+        expect(got.at[r][i]).toBe(cmp.refIndex);
+        expect(got.value(r, i, pf)).toBeCloseTo(
+          (s.counters[ALL_COUNTERS.index.pf_fixed] - prev[r][ALL_COUNTERS.index.pf_fixed]) / 0.1,
+          6,
+        );
+        expect(got.value(r, i, usage)).toBe(s.counters[ALL_COUNTERS.index.usage_in_bytes]);
+      });
+      prev = cmp.sims.map((s) => s.counters.slice());
+    }
+    // and the coarse map history, one point per 0.8 simulated s so far
+    const hist = late.frames().filter((f) => f.type === FRAME.MAP_HISTORY);
+    expect(hist.length).toBeGreaterThanOrEqual(POLICIES.length);
+    v.close();
     late.close();
   });
 

@@ -3,6 +3,8 @@
  * decodes what it receives and can wait for a message or frame matching a predicate.
  */
 import {
+  CELLS_DELTA,
+  FRAME,
   decodeFrame,
   parseServerMessage,
   type ClientMessage,
@@ -138,5 +140,59 @@ export async function until(
   while (!cond()) {
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** A viewer's copy of each run's cells, kept from CELLS keyframes and deltas (latest viewport). */
+export class CellMirror {
+  values: Uint8Array[] = [];
+  private viewport: number[] = [];
+
+  reset(): void {
+    this.values = [];
+    this.viewport = [];
+  }
+
+  apply(f: Frame): void {
+    if (f.type !== FRAME.CELLS) return;
+    const r = f.runIndex;
+    if ((this.viewport[r] ?? -1) > f.viewport) return; // a stale viewport
+    const per = f.values.length / Math.max(1, f.flags & CELLS_DELTA ? f.index.length : f.cells);
+    if (!(f.flags & CELLS_DELTA) || this.viewport[r] !== f.viewport) {
+      if (f.flags & CELLS_DELTA) return; // a delta of a viewport we have no keyframe of
+      this.values[r] = f.values.slice();
+      this.viewport[r] = f.viewport;
+      return;
+    }
+    f.index.forEach((c, i) =>
+      this.values[r].set(f.values.subarray(i * per, (i + 1) * per), c * per),
+    );
+  }
+}
+
+/** The series points each run has received (SERIES frames appended, or reset). */
+export class SeriesMirror {
+  at: number[][] = [];
+  values: number[][] = [];
+  width = 0;
+
+  constructor(frames: Frame[]) {
+    for (const f of frames) {
+      if (f.type !== FRAME.SERIES) continue;
+      const r = f.runIndex;
+      this.width = f.width;
+      if (f.reset || !this.at[r]) {
+        this.at[r] = [];
+        this.values[r] = [];
+      }
+      this.at[r].length = f.first;
+      this.values[r].length = f.first * f.width;
+      this.at[r].push(...f.at);
+      this.values[r].push(...f.values);
+    }
+  }
+
+  value(run: number, point: number, series: number): number {
+    return this.values[run][point * this.width + series];
   }
 }

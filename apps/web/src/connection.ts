@@ -18,7 +18,12 @@ import {
   type CreateRun,
   type CreatedRun,
 } from './api.ts';
-import { applySeries, applyHistory, emptyHistory, emptySeries } from './data/series.ts';
+import {
+  applyHistoryFrame,
+  applySeriesFrame,
+  createHistoryBuffer,
+  createSeriesBuffer,
+} from './charts/series.ts';
 import { applyCells } from './map/cells.ts';
 import {
   pushError,
@@ -48,6 +53,10 @@ let token: string | null = null;
 let retryTimer: ReturnType<typeof setTimeout> | null = null;
 let nextId = 1;
 let lastKeyframeAsk = 0;
+/** The speed a new run starts at: 5× at first (60 s of classic in 12 s), then the last one chosen. */
+let preferredSpeed = 5;
+/** A run this tab just created: set its speed once it drives. */
+let freshRun: string | null = null;
 
 /** Send a message on the socket; false when it is not open. */
 export function send(msg: ClientMessage): boolean {
@@ -115,6 +124,7 @@ export async function openNewRun(body: CreateRun, keepTime = false): Promise<Cre
 
 function adopt(created: CreatedRun): void {
   sessionStorage.setItem(tokenKey(created.id), created.token);
+  freshRun = created.id;
   useConn.setState({ descriptor: created.descriptor ?? null });
   join(created.id, created.token);
   void refreshInfo(created.id);
@@ -224,9 +234,14 @@ function onWelcome(m: WelcomeMsg): void {
     values: m.policies.map(() => new Float64Array(width).fill(NaN)),
     version: 0,
   });
-  useSeries.setState({ runs: m.policies.map(() => emptySeries(m.series.length)), version: 0 });
+  useSeries.setState({
+    runs: m.policies.map(() => createSeriesBuffer(m.series.length)),
+    version: 0,
+  });
   useHistory.setState({
-    runs: m.policies.map(() => emptyHistory(m.mapHistory.buckets, m.mapHistory.classes.length)),
+    runs: m.policies.map(() =>
+      createHistoryBuffer(m.mapHistory.buckets, m.mapHistory.classes.length),
+    ),
     version: 0,
   });
   useCells.setState({ runs: new Array(n).fill(null), viewport: 0, reply: null, version: 0 });
@@ -251,6 +266,11 @@ function onWelcome(m: WelcomeMsg): void {
 
 /** Once this tab drives: go to the time the URL (or the run before a restart) asked for. */
 function onDriver(): void {
+  const { runId, run } = useConn.getState();
+  if (freshRun && freshRun === runId) {
+    freshRun = null;
+    if (run && run.speed !== preferredSpeed) send({ type: 'speed', value: preferredSpeed });
+  }
   const t = useUi.getState().pendingSeek;
   if (t !== null) {
     useUi.setState({ pendingSeek: null });
@@ -266,6 +286,7 @@ function onMessage(m: ServerMessage): void {
     case 'state': {
       const prev = useConn.getState().run;
       useConn.setState({ run: m.state });
+      if (useConn.getState().role === 'driver') preferredSpeed = m.state.speed;
       useClock.setState(
         m.state.playing
           ? { playing: true, speedAsked: m.state.speed }
@@ -324,7 +345,9 @@ function onFrame(f: Frame): void {
       const s = useSeries.getState();
       const b = s.runs[f.runIndex];
       if (!b) return;
-      applySeries(b, f);
+      const rate = useConn.getState().welcome?.rate ?? 1;
+      if (f.width !== b.width) return;
+      applySeriesFrame(b, f, rate);
       useSeries.setState({ version: s.version + 1 });
       break;
     }
@@ -332,7 +355,8 @@ function onFrame(f: Frame): void {
       const s = useHistory.getState();
       const b = s.runs[f.runIndex];
       if (!b) return;
-      applyHistory(b, f);
+      if (f.buckets !== b.buckets || f.classes !== b.classes) return;
+      applyHistoryFrame(b, f, useConn.getState().welcome?.rate ?? 1);
       useHistory.setState({ version: s.version + 1 });
       break;
     }

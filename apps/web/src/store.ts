@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { Role, RunState, WelcomeMsg, ViewportReply } from '@agelab/protocol';
 import type { FieldIssue, PolicyInfo, PresetInfo, ScenarioJson } from './api.ts';
 import type { CellBuffer } from './map/cells.ts';
-import type { HistoryBuffer, SeriesBuffer } from './data/series.ts';
+import type { HistoryBuffer, SeriesBuffer } from './charts/series.ts';
 import type { ViewLens } from './url-state.ts';
 
 /**

@@ -295,6 +295,30 @@ export class Comparison {
     this.knobCursor = this.knobs.filter((k) => k.at < cp.refIndex).length;
   }
 
+  /**
+   * A headless copy standing at the nearest checkpoint at or before `target`, with the whole knob
+   * log, that takes no checkpoints of its own: for replaying a window of the past (a page's
+   * history) without touching this comparison. Events are off until the caller turns them on.
+   */
+  replica(target: number): Comparison {
+    let cp = this.checkpoints[0];
+    for (const c of this.checkpoints) if (c.refIndex <= target) cp = c;
+    const c = Object.create(Comparison.prototype) as Comparison;
+    Object.assign(c, this, {
+      sims: cp.sims.map((s) => s.clone('off')),
+      source: cp.source.clone(),
+      buf: new Uint32Array(CHUNK),
+      refIndex: cp.refIndex,
+      nextKhugepaged: cp.nextKhugepaged,
+      knobs: [...this.knobs],
+      knobCursor: this.knobs.filter((k) => k.at < cp.refIndex).length,
+      checkpoints: [cp],
+      checkpointEvery: Number.MAX_SAFE_INTEGER,
+      listeners: [],
+    });
+    return c;
+  }
+
   /** An independent copy at the current reference (a student forks the teacher's run). */
   fork(policies: readonly string[] = this.policies): Comparison {
     const c = Object.create(Comparison.prototype) as Comparison;

@@ -1,4 +1,4 @@
-import type { EventKind, EventSink } from '@agelab/ept-model';
+import { EV, type EventKind, type EventSink } from '@agelab/ept-model';
 import { Prng } from './prng.ts';
 
 export type EventMode = 'off' | 'all' | 'sampled';
@@ -15,6 +15,16 @@ export interface EventBatch {
   /** Events that happened in this window but are not in the batch (sampling or overflow). */
   dropped: number;
 }
+
+/** Kinds a 2M frame raises on its first gfn for the whole frame (THP split and collapse). */
+const FRAME_KINDS = (1 << EV.THP_SPLIT) | (1 << EV.THP_COLLAPSE);
+/** Kinds whose arg is the spte level: at level 2 they concern the whole 2M frame. */
+const LEVEL_KINDS =
+  (1 << EV.RMAP_ADD) |
+  (1 << EV.RMAP_REMOVE) |
+  (1 << EV.EPT_UNMAP) |
+  (1 << EV.RMAP_DESC_ALLOC) |
+  (1 << EV.RMAP_DESC_FREE);
 
 /** Pages per dirty chunk: a hugepage frame, so a THP's head event covers its tails. */
 export const DIRTY_CHUNK_SHIFT = 9;
@@ -46,6 +56,21 @@ export class EventLog implements EventSink {
 
   /** Bit k set: events of kind k are recorded (all kinds by default). */
   kinds = 0xffffffff;
+  /**
+   * Only events of gfns [gfnFrom, gfnTo) are kept (a page's history); reclaim-pass markers
+   * always are, and so are events a 2M frame raises on its first gfn when the range lies in it.
+   */
+  gfnFrom = 0;
+  gfnTo = Infinity;
+  private frameBase = -1;
+
+  /** Keep only events of gfns [from, to) (and reclaim passes, and their 2M frame's events). */
+  filterGfns(from: number, to: number): void {
+    this.gfnFrom = from;
+    this.gfnTo = to;
+    const base = (from >>> DIRTY_CHUNK_SHIFT) << DIRTY_CHUNK_SHIFT;
+    this.frameBase = to - from <= 1 << DIRTY_CHUNK_SHIFT && base !== from ? base : -1;
+  }
 
   constructor(
     private mode: EventMode,
@@ -85,6 +110,7 @@ export class EventLog implements EventSink {
     this.mode = mode;
     this.on = mode !== 'off';
     if (opts.capacity !== undefined) this.capacity = Math.max(1, Math.floor(opts.capacity));
+    if (mode === 'sampled') this.capacity = Math.min(this.capacity, 1 << 20);
     if (opts.kinds) this.kinds = opts.kinds.reduce<number>((m, k) => m | (1 << k), 0);
   }
 
@@ -101,6 +127,11 @@ export class EventLog implements EventSink {
   emit(kind: EventKind, gfn: number, arg: number): void {
     if (this.dirty !== null && kind !== 0) this.dirty[gfn >>> DIRTY_CHUNK_SHIFT] = 1;
     if (!((this.kinds >>> kind) & 1)) return;
+    if ((gfn < this.gfnFrom || gfn >= this.gfnTo) && kind !== EV.RECLAIM) {
+      if (gfn !== this.frameBase) return;
+      const bit = 1 << kind;
+      if (!(bit & FRAME_KINDS) && !(bit & LEVEL_KINDS && arg === 2)) return;
+    }
     this.seen++;
     let slot = this.n;
     if (slot >= this.capacity) {
@@ -144,13 +175,22 @@ export class EventLog implements EventSink {
   /** Take the window's events (in time order) and start a new window. */
   drain(): EventBatch {
     const n = this.n;
-    let order: number[] | null = null;
+    let order: Uint32Array | null = null;
     if (this.mode === 'sampled') {
-      order = Array.from({ length: n }, (_, i) => i).sort((a, b) => this.at[a] - this.at[b]);
+      // A reservoir holds its sample out of order: sort slots by time. Keys pack (time rank,
+      // slot) into one double so the sort is the typed array's numeric one (fast at 10^5).
+      const keys = new Float64Array(n);
+      const SLOTS = 2 ** 21; // more than any sampled capacity (setMode caps it)
+      let min = Infinity;
+      for (let i = 0; i < n; i++) min = Math.min(min, this.at[i]);
+      for (let i = 0; i < n; i++) keys[i] = (this.at[i] - min) * SLOTS + i;
+      keys.sort();
+      order = new Uint32Array(n);
+      for (let i = 0; i < n; i++) order[i] = keys[i] % SLOTS;
     }
     const pick = <T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(src: T): T => {
       const out = src.slice(0, n) as T;
-      if (order) order.forEach((j, i) => (out[i] = src[j]));
+      if (order) for (let i = 0; i < n; i++) out[i] = src[order[i]];
       return out;
     };
     const batch: EventBatch = {

@@ -4,7 +4,7 @@ export * from './cost-model.ts';
 export * from './counters.ts';
 export * from './event-log.ts';
 export * from './kernel-paths.ts';
-export * from './page-view.ts';
+export * from './page-classes.ts';
 export * from './presets.ts';
 export * from './prng.ts';
 export * from './scenario.ts';

@@ -110,7 +110,7 @@ describe('server benchmarks', () => {
     }
     const byName = (o: EntryOutcome, name: string) =>
       o.result.figures.find((f) => f.name === name)?.value;
-    expect(byName(outcomes[0], 'keyframe size')).toBe(16 * 256 + 32);
+    expect(byName(outcomes[0], 'keyframe size')).toBe(16 * 256 + 64);
     expect(byName(outcomes[1], '3: frames per viewer per second, median')).toBeGreaterThan(0);
   });
 });

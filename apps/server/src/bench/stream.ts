@@ -4,7 +4,7 @@
  * in the same run: sending a keyframe at every publish instead of a delta, and the protocol's
  * floor of 5 bytes per changed page (u32 index + u8 value).
  */
-import { Simulation, pageView } from '@agelab/sim-core';
+import { PageClassifier, Simulation } from '@agelab/sim-core';
 import { skipped, type BenchEntry, type BenchResult } from './harness.ts';
 import { Feeder, noPressureScenario } from './steady-state.ts';
 import { closeSession, openSession, preRoll, sampleLags, type Session } from './stream-session.ts';
@@ -17,8 +17,9 @@ import { interleaved, round } from './timing.ts';
 function pageViewMs(guestMiB: number, reps: number): number {
   const sim = new Simulation(noPressureScenario(guestMiB), 'unmap-emulation');
   new Feeder(sim).faultInAll();
-  const out = new Uint8Array(sim.guestPages);
-  return interleaved({ view: () => pageView(sim, out) }, reps).view;
+  const out = new Uint16Array(sim.guestPages);
+  return interleaved({ view: () => new PageClassifier(sim).fill(out, 0, sim.guestPages) }, reps)
+    .view;
 }
 
 export interface StreamOptions {

@@ -4,7 +4,13 @@
  * delta frames are decoded with the protocol package when `decodeDeltas` is set (one viewer),
  * so 200 viewers in this process do not cost more than the server they measure.
  */
-import { FRAME, HEADER_BYTES, decodeFrame, type ServerMessage } from '@agelab/protocol';
+import {
+  CELLS_DELTA,
+  FRAME,
+  HEADER_BYTES,
+  decodeFrame,
+  type ServerMessage,
+} from '@agelab/protocol';
 import WebSocket from 'ws';
 
 export interface ViewerStats {
@@ -46,16 +52,23 @@ export class ViewerClient {
   private constructor(
     readonly socket: WebSocket,
     private readonly decodeDeltas: boolean,
+    /** Cells of the whole-guest viewport asked for on welcome (a 1024 × 1024 canvas by default). */
+    private readonly viewportCells: number,
   ) {
     socket.on('message', (data: WebSocket.RawData, isBinary: boolean) =>
       this.onMessage(data, isBinary),
     );
   }
 
-  static connect(url: string, decodeDeltas = false, timeoutMs = 10_000): Promise<ViewerClient> {
+  static connect(
+    url: string,
+    decodeDeltas = false,
+    timeoutMs = 10_000,
+    viewportCells = 1 << 20,
+  ): Promise<ViewerClient> {
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(url, { perMessageDeflate: false });
-      const client = new ViewerClient(ws, decodeDeltas);
+      const client = new ViewerClient(ws, decodeDeltas, viewportCells);
       const timer = setTimeout(() => {
         ws.terminate();
         reject(new Error(`no connection to ${url} within ${timeoutMs} ms`));
@@ -124,31 +137,44 @@ export class ViewerClient {
     if (!isBinary) {
       const m = JSON.parse(buf.toString('utf8')) as ServerMessage;
       this.messages.push(m);
+      // A viewer watches the whole guest, as a dashboard that has just opened does.
+      if (m.type === 'welcome')
+        this.send({
+          type: 'viewport',
+          from: 0,
+          to: m.guestPages,
+          cells: Math.min(m.guestPages, this.viewportCells),
+          lens: 'residency',
+        });
       for (const w of this.waiters.filter((x) => x.test(m))) w.resolve(m);
       this.waiters = this.waiters.filter((x) => !x.test(m));
       return;
     }
     if (buf.byteLength < HEADER_BYTES) return;
     const type = buf.readUInt8(3);
-    if (type === FRAME.KEYFRAME) this.lastKeyframeBytes = buf.byteLength;
+    // CELLS: flags at payload byte 6; a keyframe has no CELLS_DELTA bit
+    const isCells = type === FRAME.CELLS;
+    const isDelta = isCells && (buf.readUInt8(HEADER_BYTES + 6) & CELLS_DELTA) !== 0;
+    const isKey = isCells && !isDelta;
+    if (isKey) this.lastKeyframeBytes = buf.byteLength;
     if (!this.counting) return;
     const s = this.stats;
     const now = performance.now();
     s.bytes += buf.byteLength;
     s.frames++;
     const refIndex = buf.readDoubleLE(16);
-    if (type === FRAME.KEYFRAME) {
+    if (isKey) {
       s.keyframes++;
       s.keyframeBytes += buf.byteLength;
-    } else if (type === FRAME.DELTA) {
+    } else if (isDelta) {
       s.deltas++;
       s.deltaBytes += buf.byteLength;
       if (this.decodeDeltas) {
         const f = decodeFrame(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
-        if (f.type === FRAME.DELTA) s.deltaChangedPages += f.index.length;
-      } else s.deltaChangedPages += buf.readUInt32LE(HEADER_BYTES);
+        if (f.type === FRAME.CELLS) s.deltaChangedPages += f.index.length;
+      } else s.deltaChangedPages += buf.readUInt32LE(HEADER_BYTES + 12);
     }
-    if (type === FRAME.KEYFRAME || type === FRAME.DELTA) {
+    if (isCells) {
       s.lastRefIndex = refIndex;
       s.arrivals.push({ refIndex, at: now });
     }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ServerConfig } from '../config.ts';
 import { HttpError, errorBodySchema } from '../errors.ts';
 import { TRACE_COUNTERS, historyCsv, historyJson, perfettoTrace } from '../export-formats.ts';
+import { Cancelled, pageHistory } from '../page-history.ts';
 import type { RunRegistry } from '../run-registry.ts';
 import { idParams } from './schemas.ts';
 
@@ -34,6 +35,78 @@ export async function exportPlugin(
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="agelab-${run.id}-history.csv"`)
         .send(historyCsv(run));
+    },
+  );
+
+  app.get<{ Params: { id: string; gfn: number }; Querystring: { from?: number; to?: number } }>(
+    '/api/runs/:id/pages/:gfn/history',
+    {
+      schema: {
+        summary:
+          'Every event that touched one guest frame in a window of simulated time, in every run, with its kernel path and reclaim pass (re-simulated on demand)',
+        params: {
+          type: 'object',
+          properties: {
+            id: idParams.properties.id,
+            gfn: { type: 'integer', minimum: 0, maximum: 2 ** 40 },
+          },
+          required: ['id', 'gfn'],
+        },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            from: {
+              type: 'number',
+              minimum: 0,
+              description: 'simulated seconds (default: to − 10)',
+            },
+            to: { type: 'number', minimum: 0, description: 'simulated seconds (default: now)' },
+          },
+        },
+        response: { ...errors, 409: errorBodySchema, 429: errorBodySchema },
+      },
+    },
+    async (req, reply) => {
+      const run = registry.require(req.params.id);
+      run.touch();
+      const gfn = req.params.gfn;
+      const pages = run.cmp.sims[0].guestPages;
+      if (gfn >= pages)
+        throw new HttpError(
+          400,
+          'bad_request',
+          `gfn: ${gfn} is past the guest's last frame (${pages - 1})`,
+        );
+      const to = req.query.to ?? run.cmp.time;
+      const from = req.query.from ?? Math.max(0, to - 10);
+      if (from > to) throw new HttpError(400, 'bad_request', `from: ${from} is after to (${to})`);
+      if (to - from > config.maxPageHistorySeconds)
+        throw new HttpError(
+          400,
+          'limit',
+          `a page history covers at most ${config.maxPageHistorySeconds} simulated seconds (AGELAB_MAX_PAGE_HISTORY_S); asked ${to - from}`,
+        );
+      if (run.historyBusy)
+        throw new HttpError(
+          429,
+          'busy',
+          'this run is already replaying a page history; try again when it is done',
+        );
+      const signal = { aborted: false };
+      // The client went away before the answer: stop replaying.
+      reply.raw.on('close', () => {
+        if (!reply.raw.writableFinished) signal.aborted = true;
+      });
+      run.historyBusy = true;
+      try {
+        return await pageHistory(run.cmp, gfn, from, to, signal);
+      } catch (e) {
+        if (e instanceof Cancelled) return reply.code(499).send();
+        throw e;
+      } finally {
+        run.historyBusy = false;
+      }
     },
   );
 

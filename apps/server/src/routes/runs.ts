@@ -4,7 +4,7 @@ import type { ServerConfig } from '../config.ts';
 import { HttpError, errorBodySchema } from '../errors.ts';
 import type { LiveRun } from '../live-run.ts';
 import type { RunRegistry } from '../run-registry.ts';
-import { resolveRunSpec, type CreateRunBody } from '../run-spec.ts';
+import { bodyOfDescriptor, resolveRunSpec, type CreateRunBody } from '../run-spec.ts';
 import { createdSchema, idParams, knobChangeSchema, runStateSchema } from './schemas.ts';
 
 export interface RunsPluginOptions {
@@ -37,6 +37,7 @@ export const created = (run: LiveRun) => ({
   token: run.token,
   policies: run.spec.policies,
   stream: `/api/runs/${run.id}/stream`,
+  descriptor: run.descriptor,
 });
 
 /** What a run is and where it stands, with its counters (no token). */
@@ -47,14 +48,23 @@ export function describeRun(run: LiveRun) {
     scenario: run.spec.scenario,
     policies: run.spec.policies,
     seed: run.spec.seed,
+    descriptor: run.descriptor,
     state: run.state(),
     viewers: run.hub.viewers.size,
     historySamples: run.history.length,
     runs: summarize(run.cmp).map((s) => ({
       policy: s.policy,
+      hostKernel: s.hostKernel,
       counters: s.counters,
       slowdown: s.slowdown,
       falseOld: s.falseOld,
+      steady: s.steady && {
+        fromSeconds: s.steady.fromSeconds,
+        toSeconds: s.steady.toSeconds,
+        counters: s.steady.counters,
+        slowdown: s.steady.slowdown,
+        falseOld: s.steady.falseOld,
+      },
     })),
   };
 }
@@ -139,6 +149,12 @@ export async function runsPlugin(
           type: 'object',
           additionalProperties: false,
           properties: {
+            descriptor: {
+              type: 'string',
+              maxLength: 65536,
+              description:
+                "a run's descriptor (from a created run or a shared URL): rebuilds that run",
+            },
             preset: { type: 'string', maxLength: 100 },
             scenario: {
               type: 'object',
@@ -160,7 +176,17 @@ export async function runsPlugin(
       },
     },
     async (req, reply) => {
-      const run = registry.create(resolveRunSpec(req.body, config));
+      let body = req.body;
+      if (body.descriptor !== undefined) {
+        if (Object.keys(body).length !== 1)
+          throw new HttpError(
+            400,
+            'bad_request',
+            'a descriptor stands for the whole run: give it alone',
+          );
+        body = bodyOfDescriptor(body.descriptor, config.bodyLimit);
+      }
+      const run = registry.create(resolveRunSpec(body, config));
       req.log.info(
         { run: run.id, policies: run.spec.policies, scenario: run.spec.scenario.name },
         'run created',
@@ -220,6 +246,7 @@ export async function runsPlugin(
               scenario: { type: 'object', additionalProperties: true },
               policies: { type: 'array', items: { type: 'string' } },
               seed: { type: 'integer' },
+              descriptor: { type: 'string' },
               state: runStateSchema,
               viewers: { type: 'integer' },
               historySamples: { type: 'integer' },
@@ -229,9 +256,22 @@ export async function runsPlugin(
                   type: 'object',
                   properties: {
                     policy: { type: 'string' },
+                    hostKernel: { type: 'string' },
                     counters: { type: 'object', additionalProperties: { type: 'number' } },
                     slowdown: { type: 'number' },
                     falseOld: { type: 'number' },
+                    steady: {
+                      type: ['object', 'null'],
+                      description:
+                        "the same over the steady-state window (from the scenario's steadyFromSeconds, default 10 s); null before it",
+                      properties: {
+                        fromSeconds: { type: 'number' },
+                        toSeconds: { type: 'number' },
+                        counters: { type: 'object', additionalProperties: { type: 'number' } },
+                        slowdown: { type: 'number' },
+                        falseOld: { type: 'number' },
+                      },
+                    },
                   },
                 },
               },

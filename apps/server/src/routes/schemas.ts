@@ -42,6 +42,11 @@ export const createdSchema = {
     },
     policies: { type: 'array', items: { type: 'string' } },
     stream: { type: 'string', description: 'WebSocket path of the run' },
+    descriptor: {
+      type: 'string',
+      description:
+        'compact URL-safe description of the run; POST it back to rebuild the run anywhere',
+    },
   },
   required: ['id', 'token'],
 } as const;

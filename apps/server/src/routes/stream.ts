@@ -1,5 +1,6 @@
 import {
   DRIVER_ONLY,
+  LENS_NAMES,
   ProtocolError,
   parseClientMessage,
   type ClientMessage,
@@ -10,7 +11,9 @@ import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import type { ServerConfig } from '../config.ts';
 import { HttpError } from '../errors.ts';
-import type { Viewer } from '../hub.ts';
+import { newViewer, type Viewer } from '../hub.ts';
+import { EVENT_NAMES } from '@agelab/sim-core';
+import { clampViewport } from '../map-view.ts';
 import type { LiveRun } from '../live-run.ts';
 import type { RunRegistry } from '../run-registry.ts';
 import { idParams } from './schemas.ts';
@@ -40,6 +43,7 @@ function execute(
   run: LiveRun,
   viewer: Viewer,
   registry: RunRegistry,
+  config: ServerConfig,
 ): ServerMessage {
   if (DRIVER_ONLY.has(msg.type) && viewer.role !== 'driver')
     throw new ProtocolError(
@@ -79,6 +83,55 @@ function execute(
     case 'keyframe':
       run.hub.requestKeyframe(viewer);
       break;
+    case 'viewport': {
+      const runs = run.cmp.sims.length;
+      if (msg.run !== undefined && msg.run >= runs)
+        throw new ProtocolError(
+          'bad_message',
+          `viewport.run: ${msg.run} is not a run of this comparison; allowed 0 to ${runs - 1}`,
+        );
+      const pages = run.cmp.sims[0].guestPages;
+      if (msg.from >= pages)
+        throw new ProtocolError(
+          'bad_message',
+          `viewport.from: ${msg.from} is past the guest's last frame (${pages - 1})`,
+        );
+      const spec = clampViewport(
+        { from: msg.from, to: msg.to, cells: msg.cells, lens: LENS_NAMES.indexOf(msg.lens) },
+        pages,
+        config.maxCells,
+      );
+      const list = msg.run === undefined ? [...Array(runs).keys()] : [msg.run];
+      const n = run.hub.setViewport(viewer, list, spec);
+      return {
+        type: 'viewport',
+        id: msg.id,
+        viewport: n,
+        run: msg.run ?? null,
+        from: spec.from,
+        to: spec.to,
+        cells: spec.cells,
+        lens: msg.lens,
+      };
+    }
+    case 'events': {
+      let kinds = 0;
+      for (const name of msg.kinds) {
+        const k = EVENT_NAMES.indexOf(name);
+        if (k < 0)
+          throw new ProtocolError(
+            'bad_message',
+            `events.kinds: "${name}" is not an event kind; known: ${EVENT_NAMES.join(', ')}`,
+          );
+        kinds |= 1 << k;
+      }
+      const maxPerSecond = Math.min(msg.maxPerSecond ?? 2000, config.maxEventsPerSecond);
+      run.hub.subscribe(
+        viewer,
+        kinds === 0 ? null : { kinds, from: msg.from ?? 0, to: msg.to ?? Infinity, maxPerSecond },
+      );
+      break;
+    }
     case 'fork': {
       let fork: LiveRun;
       try {
@@ -135,14 +188,7 @@ export async function streamPlugin(
         return;
       }
       const token = req.query.token;
-      const viewer: Viewer = {
-        socket,
-        role: run.tokenMatches(token) ? 'driver' : 'viewer',
-        seq: 0,
-        needsKeyframe: true,
-        needsState: false,
-        skipped: 0,
-      };
+      const viewer: Viewer = newViewer(socket, run.tokenMatches(token) ? 'driver' : 'viewer');
       run.touch();
       run.hub.add(viewer, run.welcome(viewer.role, config));
       if (token !== undefined && viewer.role !== 'driver')
@@ -177,7 +223,7 @@ export async function streamPlugin(
         }
         try {
           if (!registry.get(run.id)) throw new ProtocolError('not_found', 'this run was deleted');
-          send(execute(msg, run, viewer, registry));
+          send(execute(msg, run, viewer, registry, config));
         } catch (e) {
           if (e instanceof ProtocolError) return fail(e.code, e.message, msg.id);
           req.log.error({ err: e, run: run.id }, 'command failed');

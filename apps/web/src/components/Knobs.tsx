@@ -1,5 +1,5 @@
 import { useRef, useState } from 'react';
-import type { Knob } from '@agelab/protocol';
+import type { Knob, KnobChange } from '@agelab/protocol';
 import { useConn } from '../store.ts';
 import { setKnob } from '../actions.ts';
 import type { JsonValue, ScenarioJson } from '../api.ts';
@@ -14,6 +14,8 @@ const get = (o: ScenarioJson | null, path: string): JsonValue | undefined => {
 };
 const num = (v: JsonValue | undefined, d: number): number =>
   typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : d;
+
+const NO_CHANGES: readonly KnobChange[] = [];
 
 export const KHUGEPAGED_STEPS = [512, 1024, 2048, 4096, 8192, 16384, 65536];
 
@@ -95,7 +97,29 @@ export function Knobs() {
         format={(i) => `${KHUGEPAGED_STEPS[i]} pages every ${sleepMs / 1000} s`}
         onCommit={(i) => setKnob('khugepagedPagesToScan', KHUGEPAGED_STEPS[i])}
       />
+      <KnobLog />
     </section>
+  );
+}
+
+/** The knob changes recorded in this run, with the simulated time they happened at. */
+function KnobLog() {
+  const log = useConn((s) => s.run?.knobLog) ?? NO_CHANGES;
+  const rate = useConn((s) => s.welcome?.rate ?? 1);
+  if (!log.length)
+    return (
+      <p className="knoblog field-note">
+        No knob changed yet; changes apply to every run and show on the timeline.
+      </p>
+    );
+  return (
+    <ol className="knoblog" aria-label="Knob changes">
+      {log.map((k, i) => (
+        <li key={i}>
+          t = {(k.at / rate).toFixed(2)} s: <code>{k.knob}</code> = {k.value}
+        </li>
+      ))}
+    </ol>
   );
 }
 

@@ -25,7 +25,7 @@ export function RunColumn({ run, policy }: { run: number; policy: string }) {
     >
       <header className="column-head">
         <h2>
-          <span className="run-dot" style={{ background: runColour(run) }} aria-hidden="true" />
+          <span className="run-dot" style={{ background: runColour(policy) }} aria-hidden="true" />
           {policy}
         </h2>
         <p className="policy-title">{info?.title ?? FALLBACK[policy] ?? ''}</p>

@@ -107,6 +107,12 @@ describe('cells', () => {
     expect(diffClass(a, b, 0)).toBe(2);
     expect(diffClass(b, a, 0)).toBe(1);
     expect(diffClass(a, b, 1)).toBe(0);
+    const m = applyCells(
+      null,
+      frame({ flags: CELLS_SINGLE, values: new Uint8Array([2, 1]) }),
+      0,
+    ).buf!;
+    expect(diffClass(b, m, 0)).toBe(3);
     const c = applyCells(null, frame({ flags: CELLS_SHARES }), 0).buf!;
     expect(diffClass(a, c, 0)).toBe(-1);
   });

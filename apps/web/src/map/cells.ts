@@ -8,6 +8,7 @@ import {
   NO_PAGE,
   type CellsFrame,
 } from '@agelab/protocol';
+import { DIFFERENCE } from '../palette.ts';
 
 /**
  * The cells of one run's viewport, as the last keyframe and the deltas since made them.
@@ -138,21 +139,18 @@ export function cellRange(
   ];
 }
 
-/** The "difference" lens: computed here from two runs' residency cells, never sent. */
-export const DIFF_CLASSES = ['same', 'resident_here', 'swapped_here'] as const;
-export const DIFF_LABELS = [
-  'same in both runs',
-  'resident here, swapped out in the other run',
-  'swapped out here, resident in the other run',
-] as const;
+/** The "difference" lens: computed here from two runs' residency cells, never sent (palette.ts names its classes). */
+export const DIFF_CLASSES = DIFFERENCE.classes;
+export const DIFF_LABELS = DIFFERENCE.labels;
 const RES = LENSES.residency.classes as readonly string[];
 const SWAPPED = RES.indexOf('swapped');
-const UNTOUCHED = RES.indexOf('untouched');
 
 /**
  * How cell i of `here` differs from the same cell of `there` (both residency, same geometry):
- * one page per cell compares the page; a cell of many pages compares how many of its pages are
- * swapped out. −1: no page, or the two buffers do not describe the same cells (yet).
+ * 1 resident here and swapped out there, 2 the reverse, 3 any other difference of residency
+ * (EPT-mapped against unmapped, swap cache, untouched), 0 the same. One page per cell compares
+ * the page; a cell of many pages compares how many of its pages are swapped out in each run
+ * first, then the other classes. −1: no page, or the buffers do not describe the same cells.
  */
 export function diffClass(here: CellBuffer, there: CellBuffer, i: number): number {
   if (
@@ -167,16 +165,19 @@ export function diffClass(here: CellBuffer, there: CellBuffer, i: number): numbe
     const a = here.values[i];
     const b = there.values[i];
     if (a === NO_PAGE || b === NO_PAGE) return -1;
-    const sa = a === SWAPPED;
-    const sb = b === SWAPPED;
-    if (sa === sb || a === UNTOUCHED || b === UNTOUCHED) return 0;
-    return sa ? 2 : 1;
+    if (a === b) return 0;
+    if (b === SWAPPED) return 1;
+    if (a === SWAPPED) return 2;
+    return 3;
   }
   const per = here.classes;
-  const sa = here.values[i * per + SWAPPED];
-  const sb = there.values[i * per + SWAPPED];
-  if (sa === sb) return 0;
-  return sa < sb ? 1 : 2;
+  const o = i * per;
+  const sa = here.values[o + SWAPPED];
+  const sb = there.values[o + SWAPPED];
+  if (sa < sb) return 1;
+  if (sa > sb) return 2;
+  for (let c = 0; c < per; c++) if (here.values[o + c] !== there.values[o + c]) return 3;
+  return 0;
 }
 
 /**
