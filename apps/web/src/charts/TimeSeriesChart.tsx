@@ -12,6 +12,9 @@
  *   pair (swap out/in, active/inactive) the same way with pairLabels={['out', 'in']}.
  *   chart-specs.ts lists the dashboard's charts by kernel series name (chartRuns builds `runs`).
  *
+ * Hover: a vertical rule and a dot on each line; the legend above the plot then shows every
+ * run's value at that time (instead of the latest), so nothing covers the lines.
+ *
  * Accessibility: the plot is role="img" named "<title> chart" (or `ariaLabel`), and a visually
  * hidden paragraph beside it states the latest value of every run. Hover and brush are for
  * pointers; the same values are in that text, and the timeline moves the shared hover time.
@@ -34,7 +37,6 @@ import './charts.css';
 import {
   USAGE_LIMIT,
   chartSummary,
-  describeValue,
   latestValues,
   runCount,
   typicalStep,
@@ -213,11 +215,15 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
         <h3 className="agl-chart-title">
           {title} {unit && <span className="agl-chart-unit">({unit})</span>}
         </h3>
+        {/* The legend is the tooltip: latest values, or the values under the hover rule. */}
         <ul className="agl-legend" aria-hidden="true">
-          {latest.map((v) => (
+          <li className="agl-legend-time">
+            {hoverIn ? `t = ${formatSeconds(hoverTime)}` : 'latest'}
+          </li>
+          {(hoverIn ? hovered : latest).map((v) => (
             <li key={v.name}>
               <LineKey colour={v.colour} />
-              {v.name} <b>{withUnit(v.value * scale, '')}</b>
+              {v.name} <b>{legendValue(v.value, v.limit, scale)}</b>
             </li>
           ))}
           {variant === 'usage-limit' && (
@@ -267,32 +273,18 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
             </g>
           </g>
         </svg>
-        {hoverIn && (
-          <div
-            className="agl-tooltip"
-            aria-hidden="true"
-            style={
-              // In the half of the plot away from the rule, so it never hides the values.
-              hx < iw / 2 ? { right: MARGIN.right + 4 } : { left: MARGIN.left + 4 }
-            }
-          >
-            <div className="agl-tip-time">t = {formatSeconds(hoverTime)}</div>
-            <ul>
-              {hovered.map((v) => (
-                <li key={v.name}>
-                  <LineKey colour={v.colour} />
-                  {v.name}: {describeValue(v, unit, scale, pairLabels)}
-                </li>
-              ))}
-            </ul>
-          </div>
-        )}
       </div>
       <p id={summaryId} style={visuallyHidden}>
         {chartSummary(title, unit, runs, scale, pairLabels)}
       </p>
     </figure>
   );
+}
+
+/** "1,234" or, for a pair, "90.1 / 93.8" (the unit is in the title). */
+function legendValue(value: number, second: number, scale: number): string {
+  const a = withUnit(value * scale, '');
+  return Number.isNaN(second) ? a : `${a} / ${withUnit(second * scale, '')}`;
 }
 
 function LineKey({ colour, dashed = false }: { colour: string; dashed?: boolean }) {

@@ -26,7 +26,7 @@ describe('TimeSeriesChart (server render)', () => {
     expect(html).toContain(`id="${id}"`);
     expect(html).toContain('always-old 3/s at 0.2 s; unmap-emulation 6/s at 0.2 s');
   });
-  it('shows the hover time and every run’s value there when given one', () => {
+  it('shows the hover time and every run’s value there in the legend when given one', () => {
     const hovered = renderToString(
       <TimeSeriesChart
         title="Major faults/s"
@@ -37,8 +37,9 @@ describe('TimeSeriesChart (server render)', () => {
         runs={[{ name: 'always-old', colour: '#f39bc3', at, values: Float64Array.from([1, 2, 3]) }]}
       />,
     );
-    expect(hovered).toContain('t = <!-- -->0.1 s');
-    expect(hovered).toMatch(/always-old<!-- -->: <!-- -->2\/s/);
+    expect(hovered).toContain('<li class="agl-legend-time">t = 0.1 s</li>');
+    expect(hovered).toMatch(/always-old<!-- --> <b>2<\/b>/);
+    expect(hovered).toContain('<circle cx="49.6"'); // a dot on the line at the rule
   });
   it('draws usage and a dashed limit key in the usage-limit variant', () => {
     const u = renderToString(
