@@ -138,6 +138,8 @@ if (invokedDirectly) {
     env: process.env,
     signal: ctl.signal,
   }).then((code) => {
+    // A Redis that never answered leaves reconnect timers behind; they must not keep us alive.
     process.exitCode = code;
+    setTimeout(() => process.exit(code), 1000).unref();
   });
 }

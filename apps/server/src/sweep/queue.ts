@@ -99,7 +99,14 @@ export async function submitSweep(
     );
     return await collect(plan, queue, events, opts);
   } finally {
-    await Promise.allSettled([events.close(), queue.close()]);
+    // close() waits for a connection that may never come: give it a moment, then cut it off
+    // (disconnect() would wait too; the command line exits regardless).
+    await withTimeout(Promise.allSettled([events.close(), queue.close()]), 2000, 'close').catch(
+      () => {
+        void events.disconnect().catch(() => {});
+        void queue.disconnect().catch(() => {});
+      },
+    );
   }
 }
 
@@ -254,7 +261,15 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
       maxStalledCount: 5,
     },
   );
-  worker.on('error', (e) => log(`error: ${e.message}`));
+  // ioredis retries a lost connection forever; say so once every 10 s, not at every retry
+  let lastError = '';
+  let lastErrorAt = 0;
+  worker.on('error', (e) => {
+    if (e.message === lastError && Date.now() - lastErrorAt < 10_000) return;
+    lastError = e.message;
+    lastErrorAt = Date.now();
+    log(`error: ${e.message} (retrying)`);
+  });
   await worker.waitUntilReady();
   return {
     threads,
