@@ -55,7 +55,6 @@ export class LiveRun {
   readonly history: CounterHistory;
   readonly mapHistory: MapHistory;
   readonly hub: StreamHub;
-  readonly descriptor: string;
   readonly createdAt = Date.now();
   /** A page-history replay is running (one at a time per run). */
   historyBusy = false;
@@ -93,7 +92,6 @@ export class LiveRun {
       this.history.every * 8,
       cfg.maxMapHistoryPoints,
     );
-    this.descriptor = descriptorOf(spec);
     this.hub = new StreamHub(() => this.cmp, {
       maxBufferedBytes: cfg.maxBufferedBytes,
       maxEventsPerFrame: cfg.maxEventsPerFrame,
@@ -129,6 +127,11 @@ export class LiveRun {
     return this.player.cmp;
   }
 
+  /** The run as it is now described: its spec with the knob log recorded so far. */
+  get descriptor(): string {
+    return descriptorOf({ ...this.spec, knobs: this.cmp.knobLog.map((k) => ({ ...k })) });
+  }
+
   /** Constant-time: a token must not leak through how long a wrong guess takes to refuse. */
   tokenMatches(token: string | undefined): boolean {
     if (!token) return false;
@@ -151,6 +154,7 @@ export class LiveRun {
       goal: this.player.goal,
       busy: this.player.busy,
       knobLog: c.knobLog.map((k) => ({ ...k })),
+      descriptor: this.descriptor,
     };
   }
 

@@ -135,6 +135,8 @@ export interface RunState {
   /** Playing, stepping or seeking: the run is moving (false once a step has ended). */
   busy: boolean;
   knobLog: KnobChange[];
+  /** The run's descriptor with this knob log: a URL with it rebuilds the run on any server. */
+  descriptor: string;
 }
 
 /** One time series of SERIES frames: a kernel counter as a rate, or a gauge as its level. */

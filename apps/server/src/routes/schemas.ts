@@ -29,6 +29,7 @@ export const runStateSchema = {
     goal: { type: ['number', 'null'] },
     busy: { type: 'boolean' },
     knobLog: { type: 'array', items: knobChangeSchema },
+    descriptor: { type: 'string' },
   },
 } as const;
 
