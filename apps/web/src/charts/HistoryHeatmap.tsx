@@ -10,19 +10,19 @@
  *   <HistoryHeatmap policy={policies[k]} version={historyBuf[k].version} domain={[0, state.time]}
  *     buckets={welcome.mapHistory.buckets} pagesPerBucket={welcome.mapHistory.pagesPerBucket}
  *     classes={welcome.mapHistory.classes.length} classIndex={HISTORY_CLASSES.indexOf('swapped')}
- *     at={at} shares={shares} />
+ *     at={at} shares={shares} hoverTime={hover} onHoverTime={setHover} />
  *
  * When zoomed out, a pixel covering several points or buckets shows their largest share, so a
  * bucket holding any page of the class stays visible (said in the colour bar's note).
  */
-import { useId, useLayoutEffect, useMemo, useRef } from 'react';
+import { useId, useLayoutEffect, useMemo, useRef, useState, type PointerEvent } from 'react';
 import { axisBottom, axisLeft, axisRight, scaleLinear, select } from 'd3';
 import { HISTORY_CLASSES, HISTORY_LABELS, type HistoryClass } from '@agelab/protocol';
 import './charts.css';
 import { HISTORY_EMPTY, historyColour, historyLut } from '../palette';
 import { addressTicks, formatAddress, formatGfn } from './address';
-import { fillHeatmap, latestSummary } from './heatmap-fill';
-import { formatSeconds } from './plot';
+import { fillHeatmap, historyStep, latestSummary } from './heatmap-fill';
+import { formatSeconds, lastAtOrBefore } from './plot';
 import { chartVars, svgId, visuallyHidden } from './theme';
 import { useWidth } from './use-width';
 
@@ -55,6 +55,10 @@ export interface HistoryHeatmapProps {
   height?: number;
   /** Show the gfn axis on the right (default: when wider than 480 px). */
   gfnAxis?: boolean;
+  /** Shared hover time (seconds): drawn as a rule, as on the charts. */
+  hoverTime?: number | null;
+  /** Called with the time under the pointer, and null when it leaves. */
+  onHoverTime?: (t: number | null) => void;
   /** Show the colour bar (default true; side by side, one is enough). */
   colourBar?: boolean;
 }
@@ -93,7 +97,9 @@ export function HistoryHeatmap(props: HistoryHeatmapProps) {
     step,
     height = 180,
     colourBar = true,
+    onHoverTime,
   } = props;
+  const [pointer, setPointer] = useState<{ t: number; gfn: number } | null>(null);
   const count = Math.min(props.count ?? at.length, at.length);
   const label =
     props.classLabel ??
@@ -173,6 +179,33 @@ export function HistoryHeatmap(props: HistoryHeatmapProps) {
     latestSummary({ at, count, shares, classes, buckets, classIndex }),
   );
   const barW = Math.min(200, Math.max(80, iw / 3));
+  const hoverTime = props.hoverTime ?? pointer?.t ?? null;
+  const hoverIn = hoverTime !== null && hoverTime >= t0 && hoverTime <= t1;
+
+  const onPointerMove = (e: PointerEvent<SVGRectElement>): void => {
+    const r = e.currentTarget.getBoundingClientRect();
+    const px = e.clientX - r.left;
+    const py = e.clientY - r.top;
+    if (px < 0 || px > iw || py < 0 || py > ih) return;
+    const p = { t: x.invert(px), gfn: y.invert(py) };
+    setPointer(p);
+    onHoverTime?.(p.t);
+  };
+  const onPointerLeave = (): void => {
+    setPointer(null);
+    onHoverTime?.(null);
+  };
+  // The share under the pointer, in words (shown in the caption while hovering).
+  let readout = '';
+  if (pointer) {
+    const i = lastAtOrBefore(at, pointer.t, count);
+    const b = Math.min(buckets - 1, Math.max(0, Math.floor(pointer.gfn / pagesPerBucket)));
+    const covered = i >= 0 && pointer.t < at[i] + historyStep(at, count, step);
+    const share = covered ? shares[i * classes * buckets + classIndex * buckets + b] : NaN;
+    readout = `${formatSeconds(pointer.t)}, ${formatAddress(b * pagesPerBucket)}–${formatAddress((b + 1) * pagesPerBucket)}: ${
+      Number.isNaN(share) ? 'no data' : `${Math.round((share / 255) * 100)} %`
+    }`;
+  }
 
   return (
     <figure className="agl-chart agl-heatmap" style={chartVars}>
@@ -180,6 +213,11 @@ export function HistoryHeatmap(props: HistoryHeatmapProps) {
         <h3 className="agl-chart-title">
           {policy} <span className="agl-chart-unit">· {label}</span>
         </h3>
+        {readout && (
+          <span className="agl-chart-unit" aria-hidden="true">
+            {readout}
+          </span>
+        )}
       </figcaption>
       <div
         ref={ref}
@@ -205,11 +243,30 @@ export function HistoryHeatmap(props: HistoryHeatmapProps) {
           height={ih + MARGIN.top + MARGIN.bottom}
           aria-hidden="true"
           focusable="false"
+          style={{ position: 'relative' }}
         >
           <g transform={`translate(${MARGIN.left},${MARGIN.top})`}>
             <g className="agl-y" />
             <g className="agl-gfn" transform={`translate(${iw},0)`} />
             <g className="agl-x" transform={`translate(0,${ih})`} />
+            {hoverIn && (
+              <line
+                x1={x(hoverTime)}
+                x2={x(hoverTime)}
+                y1={0}
+                y2={ih}
+                stroke="var(--agl-text)"
+                strokeOpacity={0.7}
+                pointerEvents="none"
+              />
+            )}
+            <rect
+              width={iw}
+              height={ih}
+              fill="transparent"
+              onPointerMove={onPointerMove}
+              onPointerLeave={onPointerLeave}
+            />
           </g>
         </svg>
       </div>
