@@ -1,9 +1,16 @@
 import { useMemo, useRef, useState } from 'react';
 import { HISTORY_CLASSES, HISTORY_LABELS } from '@agelab/protocol';
-import { TimeSeriesChart, type ChartRun } from '../charts/TimeSeriesChart.tsx';
-import { HistoryHeatmap } from '../charts/HistoryHeatmap.tsx';
-import { Timeline, type TimelineMark } from '../charts/Timeline.tsx';
-import { historyView, seriesColumn, seriesIndex } from '../charts/series.ts';
+import {
+  CHART_SPECS,
+  HistoryHeatmap,
+  TimeSeriesChart,
+  Timeline,
+  chartProps,
+  chartRuns,
+  historyView,
+  latestWins,
+  type TimelineMark,
+} from '../charts/index.ts';
 import { runColours } from '../palette.ts';
 import { useClock, useConn, useHistory, useSeries, useUi } from '../store.ts';
 import { seekTo } from '../actions.ts';
@@ -13,34 +20,6 @@ import { seekTo } from '../actions.ts';
  * timeline scrubber, on one shared time axis. The chart components are the charts engineer's
  * (charts/); this wires them to the stores.
  */
-export interface ChartSpec {
-  title: string;
-  /** Kernel name of the series (welcome.series). */
-  series: string;
-  unit: string;
-  /** usage vs limit: the limit series, drawn dashed. */
-  limit?: string;
-}
-export const CHARTS: readonly ChartSpec[] = [
-  { title: 'EPT violations/s', series: 'pf_fixed', unit: '/s' },
-  { title: 'Major faults/s', series: 'pgmajfault', unit: '/s' },
-  { title: 'Swap-outs/s', series: 'pswpout', unit: '/s' },
-  { title: 'Swap-ins/s', series: 'pswpin', unit: '/s' },
-  {
-    title: 'cgroup usage vs limit',
-    series: 'usage_in_bytes',
-    limit: 'limit_in_bytes',
-    unit: 'bytes',
-  },
-  { title: 'Active anon', series: 'nr_active_anon', unit: 'pages' },
-  { title: 'Inactive anon', series: 'nr_inactive_anon', unit: 'pages' },
-  { title: 'rmap adds/s', series: 'sim_rmap_add', unit: '/s' },
-  { title: 'rmap removes/s', series: 'sim_rmap_remove', unit: '/s' },
-  { title: 'rmap descriptor allocs/s', series: 'sim_rmap_desc_alloc', unit: '/s' },
-  { title: 'rmap descriptor frees/s', series: 'sim_rmap_desc_free', unit: '/s' },
-  { title: 'False-old verdicts/s', series: 'sim_false_old', unit: '/s' },
-];
-
 /** The shared time axis: from 0 to the furthest time simulated in this run (at least a second). */
 function useDomain(): [number, number] {
   const time = useClock((s) => s.time);
@@ -62,11 +41,9 @@ export function ChartsRow() {
   const colours = useMemo(() => runColours(policies ?? []), [policies]);
   if (!welcome || !policies) return null;
   const bufs = useSeries.getState().runs;
-  const charts = CHARTS.map((c) => ({
-    ...c,
-    j: seriesIndex(welcome.series, c.series),
-    k: c.limit ? seriesIndex(welcome.series, c.limit) : -1,
-  })).filter((c) => c.j >= 0);
+  const inputs = policies.flatMap((p, r) =>
+    bufs[r] ? [{ name: p, colour: colours[r], buffer: bufs[r] }] : [],
+  );
   return (
     <section className="charts-section" aria-label="Charts">
       <div className="charts-head">
@@ -87,29 +64,16 @@ export function ChartsRow() {
         </p>
       </div>
       <div className="charts">
-        {charts.map((c) => {
-          const runs: ChartRun[] = policies.map((p, r) => {
-            const b = bufs[r];
-            const col = b
-              ? seriesColumn(b, c.j)
-              : { at: new Float64Array(0), values: new Float64Array(0) };
-            return {
-              name: p,
-              colour: colours[r],
-              at: col.at,
-              values: col.values,
-              ...(c.k >= 0 && b ? { limit: seriesColumn(b, c.k).values } : {}),
-            };
-          });
+        {CHART_SPECS.map((spec) => {
+          const runs = chartRuns(spec, welcome.series, inputs);
+          if (!runs) return null;
           return (
-            <div className="chart-card" key={c.title} data-chart={c.series}>
+            <div className="chart-card" key={spec.id} data-chart={spec.id}>
               <TimeSeriesChart
-                title={c.title}
-                unit={c.unit}
+                {...chartProps(spec)}
                 runs={runs}
                 domain={domain}
                 version={version}
-                variant={c.limit ? 'usage-limit' : 'lines'}
                 height={120}
                 hoverTime={hover}
                 onHoverTime={setHover}
@@ -183,41 +147,24 @@ export function HeatmapRow() {
   );
 }
 
-/** Seeks while dragging, at most one per 50 ms (the server coalesces too, latest wins), and one on release. */
-function useScrub(): { scrub: (t: number) => void; end: (t: number) => void } {
-  const last = useRef(0);
-  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
-  return useMemo(
-    () => ({
-      scrub: (t: number) => {
-        if (pending.current) clearTimeout(pending.current);
-        const wait = 50 - (Date.now() - last.current);
-        if (wait <= 0) {
-          last.current = Date.now();
-          seekTo(t);
-        } else
-          pending.current = setTimeout(() => {
-            last.current = Date.now();
-            seekTo(t);
-          }, wait);
-      },
-      end: (t: number) => {
-        if (pending.current) clearTimeout(pending.current);
-        last.current = Date.now();
-        seekTo(t);
-      },
-    }),
-    [],
-  );
-}
-
 export function TimelineRow() {
   const welcome = useConn((s) => s.welcome);
   const log = useConn((s) => s.run?.knobLog);
   const driver = useConn((s) => s.role === 'driver' && s.status === 'open');
   const time = useClock((s) => s.time);
   const [, furthest] = useDomain();
-  const { scrub, end } = useScrub();
+  const scrub = useMemo(
+    () =>
+      latestWins(
+        (t: number) => seekTo(t),
+        (run) => setTimeout(run, 50),
+      ),
+    [],
+  );
+  const end = (t: number): void => {
+    scrub.cancel();
+    seekTo(t);
+  };
   const marks = useMemo<TimelineMark[]>(
     () =>
       (log ?? []).map((k) => ({
