@@ -22,6 +22,13 @@ interface RunsDoc {
   runs: Record<string, number | string | boolean | null>[];
 }
 
+const yLabelOf = (figure: string) =>
+  figure === 'slowdown'
+    ? 'guest slowdown (×)'
+    : figure === 'steady.slowdown'
+      ? 'guest slowdown in steady state (×)'
+      : figure;
+
 const WIDTH = 900;
 const HEIGHT = 540;
 
@@ -70,8 +77,7 @@ export async function runChartCli(argv: string[], out: CliOutput): Promise<numbe
       title: `${doc.sweep}: ${figure} against ${axis}`,
       subtitle: `mean over ${doc.seeds.length} seed${doc.seeds.length > 1 ? 's' : ''} (${doc.seeds.join(', ')}); band: 95 % interval of the mean`,
       xLabel: axis,
-      yLabel:
-        (figure === 'slowdown' ? 'guest slowdown (×)' : figure) + (values.log ? ', log scale' : ''),
+      yLabel: yLabelOf(figure) + (values.log ? ', log scale' : ''),
       logY: values.log,
       policies: doc.policies,
       rows,

@@ -6,6 +6,8 @@ describe('sweep chart', () => {
     expect(niceTicks(0, 132)).toEqual([0, 25, 50, 75, 100, 125, 150]);
     expect(niceTicks(0, 6)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(logTicks(1, 132)).toEqual([1, 2, 5, 10, 20, 50, 100, 200]);
+    expect(logTicks(1.000001, 17)).toEqual([1, 2, 5, 10, 20]);
+    expect(logTicks(0.3, 0.9)).toEqual([0.2, 0.5, 1]);
   });
 
   it('draws a line and a band per policy, one point per axis value', () => {

@@ -46,13 +46,15 @@ export function niceTicks(lo: number, hi: number, count = 6): number[] {
 
 /** 1-2-5 ticks from the last at or below lo to the first at or above hi (lo > 0). */
 export function logTicks(lo: number, hi: number): number[] {
-  const out: number[] = [];
-  for (let e = Math.floor(Math.log10(lo)); out.length === 0 || out[out.length - 1] < hi; e++)
+  const all: number[] = [];
+  for (let e = Math.floor(Math.log10(lo)); all.length === 0 || all[all.length - 1] < hi; e++)
     for (const m of [1, 2, 5]) {
       const v = Number((m * 10 ** e).toPrecision(12));
-      if (v * 2.5 > lo && (out.length === 0 || out[out.length - 1] < hi)) out.push(v);
+      if (all.length === 0 || all[all.length - 1] < hi) all.push(v);
     }
-  return out;
+  let first = 0;
+  while (first + 1 < all.length && all[first + 1] <= lo) first++;
+  return all.slice(first);
 }
 
 const esc = (s: string) =>
@@ -78,9 +80,13 @@ export function chartSvg(spec: ChartSpec): string {
   const yMax = Math.max(...stats.flatMap((s) => s.points.map((p) => p.hi)));
   const yMin = Math.min(...stats.flatMap((s) => s.points.map((p) => p.lo)));
   const logY = spec.logY === true && yMin > 0;
-  const yTicks = logY ? logTicks(yMin, yMax) : niceTicks(0, yMax);
-  const yBottom = logY ? yTicks[0] : 0;
-  const yTop = yTicks[yTicks.length - 1];
+  // A log axis spans the data with a little room (its ends need not be ticks); a linear one
+  // starts at zero and ends on a tick.
+  const yTicks = logY
+    ? logTicks(yMin / 1.08, yMax * 1.08).filter((t) => t >= yMin / 1.08 && t <= yMax * 1.08)
+    : niceTicks(0, yMax);
+  const yBottom = logY ? yMin / 1.08 : 0;
+  const yTop = logY ? yMax * 1.08 : yTicks[yTicks.length - 1];
   const pw = W - m.left - m.right;
   const ph = H - m.top - m.bottom;
   const xNum = xs as number[];
