@@ -67,8 +67,10 @@ describe('lens classes', () => {
 
   for (const lens of PALETTE_LENSES) {
     const worst = Math.min(...LENS_COLOURS[lens].map((c) => contrastRatio(c, PAGE.background)));
-    it(`${lens}: every swatch ≥ ${MIN_CONTRAST}:1 against the page (lowest ${worst.toFixed(2)}:1)`, () => {
+    const onPanel = Math.min(...LENS_COLOURS[lens].map((c) => contrastRatio(c, PAGE.panel)));
+    it(`${lens}: every swatch ≥ ${MIN_CONTRAST}:1 against the page (lowest ${worst.toFixed(2)}:1) and a panel (${onPanel.toFixed(2)}:1)`, () => {
       expect(worst).toBeGreaterThanOrEqual(MIN_CONTRAST);
+      expect(onPanel).toBeGreaterThanOrEqual(MIN_CONTRAST);
     });
   }
 
@@ -183,6 +185,7 @@ describe('history heatmap scale', () => {
     for (let s = 1; s <= 255; s++) {
       const c = historyColour(s);
       expect(contrastRatio(c, PAGE.background)).toBeGreaterThanOrEqual(MIN_CONTRAST);
+      expect(contrastRatio(c, PAGE.panel)).toBeGreaterThanOrEqual(MIN_CONTRAST);
       const l = L(c);
       expect(l).toBeGreaterThanOrEqual(prev - 0.5);
       prev = l;

@@ -21,7 +21,10 @@ import { interpolateViridis } from 'd3';
 import { ALARM_CLASSES, LENSES, type LensName } from '@agelab/protocol';
 import { hexToBytes } from './colour-science';
 
-/** The page and chart chrome (text ≥ 4.5:1, muted text ≥ 4.5:1 against PAGE). */
+/**
+ * The page and chart chrome (text and muted text ≥ 4.5:1 on the background and on panels). Every
+ * swatch is ≥ 3:1 on both, so a legend may sit on a panel.
+ */
 export const PAGE = {
   /** Page background; map canvases clear to this too. */
   background: '#14161b',
@@ -44,7 +47,7 @@ export const PAGE = {
  * (and "same", "not judged", "not in a THP": the uneventful majority).
  */
 export const SWATCH = {
-  grey: '#666666', // neutral, 3.0:1 on the page
+  grey: '#6b6b6b', // neutral, 3.4:1 on the page, 3.1:1 on a panel
   green: '#0ea06f', // bluish green #009E73
   sky: '#18baf3', // sky blue #56B4E9
   blue: '#0d73ae', // blue #0072B2
@@ -57,7 +60,7 @@ export const SWATCH = {
 export type SwatchName = keyof typeof SWATCH;
 
 /** Viridis positions of the heat lens's four age buckets (youngest brightest). */
-export const HEAT_VIRIDIS_T = [1, 0.72, 0.53, 0.35] as const;
+export const HEAT_VIRIDIS_T = [1, 0.72, 0.53, 0.37] as const;
 const viridisHex = (t: number): string => interpolateViridis(t).toLowerCase();
 
 /** The difference lens (two runs, computed on the client from two residency views). */
@@ -185,11 +188,11 @@ export function runColour(policy: string): string {
 
 /**
  * The address × time heatmap: a share of 0 (no page of the class) is `HISTORY_EMPTY`; shares
- * 1..255 run along viridis from HISTORY_T0 (the first position ≥ 3:1 against the page, so a bucket
+ * 1..255 run along viridis from HISTORY_T0 (≥ 3:1 against the page and a panel, so a bucket
  * with any page of the class is always visible) to 1 (every page).
  */
 export const HISTORY_EMPTY = '#1c1f26';
-export const HISTORY_T0 = 0.35;
+export const HISTORY_T0 = 0.37;
 /** The CSS colour of a share 0..255. */
 export function historyColour(share: number): string {
   if (share <= 0) return HISTORY_EMPTY;
