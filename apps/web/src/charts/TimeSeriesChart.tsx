@@ -169,8 +169,12 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
   }, [version, runsKey, x, y, iw, ih, variant, t0, t1, scale]);
 
   // The brush (only with onBrush); the callback is read through a ref so it may change freely.
+  // Callback and scale through refs: the brush lives across domain changes (the domain grows on
+  // every tick while playing; re-creating the brush would drop a drag in progress).
   const onBrushRef = useRef(onBrush);
   onBrushRef.current = onBrush;
+  const xRef = useRef(x);
+  xRef.current = x;
   const hasBrush = onBrush !== undefined;
   useEffect(() => {
     const svg = svgRef.current;
@@ -184,14 +188,15 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
       .on('end', (ev: { selection: [number, number] | null; sourceEvent?: unknown }) => {
         if (!ev.sourceEvent) return; // moved by code, not by the user
         const sel = ev.selection;
-        onBrushRef.current?.(sel ? [x.invert(sel[0]), x.invert(sel[1])] : null);
+        const sx = xRef.current;
+        onBrushRef.current?.(sel ? [sx.invert(sel[0]), sx.invert(sel[1])] : null);
         if (sel) g.call(brush.move, null); // the new window is the parent's to show
       });
     g.call(brush);
     return () => {
       g.on('.brush', null).selectAll('*').remove();
     };
-  }, [hasBrush, iw, ih, x]);
+  }, [hasBrush, iw, ih]);
 
   const step = typicalStep(runs);
   const hoverIn = hoverTime !== null && hoverTime >= t0 && hoverTime <= t1;
