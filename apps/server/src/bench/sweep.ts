@@ -5,7 +5,7 @@
  * overhead per job. Each measurement runs seeds of its own, so nothing queued is a cached result.
  */
 import { spawnSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { expandSweep, parseSweep, type SweepPlan } from '@agelab/sim-core';
 import { runOnPool } from '../sweep/local-runner.ts';
 import { SweepPool } from '../sweep/pool.ts';
@@ -83,6 +83,8 @@ async function run(
   log: (l: string) => void,
 ): Promise<BenchResult> {
   const cores = availableParallelism();
+  // Scaling across cores is only measurable on a quiet machine; say how quiet it was.
+  const loadBefore = loadavg()[0];
   const jobs = opts.jobs ?? (quick ? 4 : 12);
   const seconds = opts.seconds ?? (quick ? 2 : 6);
   const runsOf = (p: SweepPlan) => p.runs;
@@ -179,7 +181,11 @@ async function run(
       `other seeds first, timed from the first job to the last result. Queued: a redis-server on loopback started ` +
       `for the bench, one or two \`npm run worker -- --threads 1\` processes (warmed up likewise), the submitter in ` +
       `this process; every measurement runs seeds of its own, so none is answered from Redis.`,
-    notes: [queuedNote],
+    notes: [
+      queuedNote,
+      `1-minute load average ${round(loadBefore)} before and ${round(loadavg()[0])} after, on ${cores} cores: ` +
+        `with other work running, the second thread shares a core and the scaling figure says little.`,
+    ],
     obstacle:
       met === false
         ? `Two threads reach ${round(efficiency)} of linear: the machine's other load, or memory bandwidth (the per-page arrays of two guests).`
