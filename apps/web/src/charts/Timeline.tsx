@@ -13,7 +13,7 @@
  * onScrub then onScrubEnd. Handled keys do not propagate, so page-wide shortcuts (→ = step) do
  * not also fire while the slider has focus.
  */
-import { useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import './charts.css';
 import { formatSeconds } from './plot';
 import { chartVars } from './theme';
@@ -54,6 +54,8 @@ export interface TimelineProps {
   disabled?: boolean;
 }
 
+/** How long the thumb stays where a scrub ended when `value` does not follow (no seek). */
+const PENDING_MS = 1500;
 const MARK_GLYPH: Record<string, string> = { knob: '◆', bookmark: '⚑' };
 const MARK_NAME: Record<string, string> = { knob: 'Knob change', bookmark: 'Bookmark' };
 
@@ -69,7 +71,16 @@ export function Timeline(props: TimelineProps) {
     dragRef.current = t;
     setDragState(t);
   };
-  const shown = drag ?? Math.min(max, Math.max(min, value));
+  // After a scrub ends, show where it went until `value` moves (the seek answered) or a moment
+  // passes, so the thumb does not jump back while the server seeks, and quick key presses add up.
+  const [pending, setPending] = useState<number | null>(null);
+  useEffect(() => setPending(null), [value]);
+  useEffect(() => {
+    if (pending === null) return;
+    const id = setTimeout(() => setPending(null), PENDING_MS);
+    return () => clearTimeout(id);
+  }, [pending]);
+  const shown = drag ?? pending ?? Math.min(max, Math.max(min, value));
   const played = Math.max(shown, props.played ?? value);
   const label = props.label ?? 'Timeline';
 
@@ -101,6 +112,7 @@ export function Timeline(props: TimelineProps) {
       e.currentTarget.releasePointerCapture(e.pointerId);
     const t = commit ? timeAt(e.clientX) : last;
     if (t !== last) onScrub(t);
+    setPending(t);
     onScrubEnd?.(t);
   };
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>): void => {
@@ -111,6 +123,7 @@ export function Timeline(props: TimelineProps) {
     e.stopPropagation();
     if (v === shown) return;
     onScrub(v);
+    setPending(v);
     onScrubEnd?.(v);
   };
 
