@@ -84,12 +84,15 @@ export class LiveRun {
       (cfg.historySampleMs / 1000) * s.rate,
       cfg.maxHistorySamples,
     );
-    // The map history is taken every 8 counter samples (0.8 simulated s by default): a pass
-    // over every page per point, so coarser than the counters.
+    // The map history is taken every 8 counter samples (0.8 simulated s by default), each a
+    // pass over every page: for guests over 1M pages, 8 × 2^k so a point costs no more per
+    // simulated second than at 1M (16M pages: every 12.8 s).
+    const pages = cmp.sims[0].guestPages;
+    const scale = 2 ** Math.max(0, Math.ceil(Math.log2(pages / 2 ** 20)));
     this.mapHistory = new MapHistory(
       spec.policies.length,
-      cmp.sims[0].guestPages,
-      this.history.every * 8,
+      pages,
+      this.history.every * 8 * scale,
       cfg.maxMapHistoryPoints,
     );
     this.hub = new StreamHub(() => this.cmp, {

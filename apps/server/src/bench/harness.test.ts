@@ -95,7 +95,7 @@ describe('server benchmarks', () => {
     const outcomes = await runEntries(
       [
         streamBench({ guestMiB: 16, windowMs: 600 }),
-        viewersBench({ levels: [1, 3], windowMs: 300 }),
+        viewersBench({ levels: [1, 3], windowMs: 300, preset: 'classic' }),
       ],
       { quick: true, log: () => {} },
     );

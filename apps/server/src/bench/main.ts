@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --quick] [--only id,id] [--no-write]`: runs the benchmarks one after another,
- * prints each as it finishes, and writes BENCHMARKS.md at the project root (unless --no-write or
- * --only, since a partial run must not replace the full report).
+ * prints each as it finishes, and writes BENCHMARKS.md at the project root (unless --quick,
+ * --no-write or --only, since a smoke or partial run must not replace the full report).
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -47,8 +47,9 @@ async function main(): Promise<number> {
   );
   const total = (performance.now() - t0) / 1000;
   process.stdout.write(`all done in ${total.toFixed(1)} s\n`);
-  // A partial run (--only) writes only when asked (--write), so it never silently drops entries.
-  const write = !values['no-write'] && (!values.only || values.write);
+  // A partial run (--only) writes only when asked (--write), so it never silently drops entries;
+  // a quick run never does (its figures are a smoke test, and the clone stays clean).
+  const write = !values['no-write'] && !values.quick && (!values.only || values.write);
   if (write) {
     writeFileSync(REPORT, markdown(outcomes, machine, values.quick, total));
     process.stdout.write(`wrote ${REPORT}\n`);

@@ -7,6 +7,7 @@ import type { BenchEntry } from './harness.ts';
 import { hotPathBench } from './hot-path.ts';
 import { replayBench } from './replay.ts';
 import { scalingBench } from './scaling.ts';
+import { seekBench } from './seek.ts';
 import { streamBench } from './stream.ts';
 import { sweepBench } from './sweep.ts';
 import { viewersBench } from './viewers.ts';
@@ -18,7 +19,15 @@ export function allBenchmarks(): BenchEntry[] {
     scalingBench(),
     replayBench(),
     streamBench(),
+    streamBench({
+      id: 'stream-16m',
+      title: 'Stream to one viewer of a 16M-page (64 GiB) run while playing',
+      guestMiB: 65536,
+      minFps: 10,
+      boot: false,
+    }),
     viewersBench(),
+    seekBench(),
     sweepBench(),
   ];
 }
