@@ -19,7 +19,7 @@ import { CHART_USAGE, runChartCli } from './sweep-chart.ts';
 export const SWEEP_USAGE = `usage: npm run sweep -- <sweep.json> [--out DIR] [--workers N] [--redis URL]
 
   --out DIR      where runs.csv, runs.json and summary.csv go (default sweep-results/<sweep name>)
-  --workers N    worker threads on this machine (default: one per core, here ${defaultThreads()})
+  --workers N    worker threads on this machine, without --redis (default: one per core, here ${defaultThreads()})
   --redis URL    queue the runs in BullMQ on this Redis (or set ${REDIS_ENV}) for
                  \`npm run worker -- --redis URL\` processes to run; Ctrl-C stops, rerun resumes
   --max-runs N   refuse a sweep of more runs than this (default 100000)
