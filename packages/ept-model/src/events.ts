@@ -38,6 +38,8 @@ export const EV = {
   SWAP_READAHEAD: 20,
   /** the page's ground-truth verdict changed (host HostMm.verdict; for a THP, on its head); arg: the new VERDICT_* value */
   VERDICT: 21,
+  /** 2.6.34 page_check_references → PAGEREF_RECLAIM_CLEAN: a swap slot, unmapped, kept dirty (not written); arg: 0 */
+  RECLAIM_CLEAN_KEEP: 22,
 } as const;
 
 export type EventKind = (typeof EV)[keyof typeof EV];

@@ -85,6 +85,8 @@ function tail(kind: EventKind, arg: number, site: number): string {
       return '__remove_mapping → __delete_from_swap_cache → free';
     case EV.SWAP_READAHEAD:
       return 'do_swap_page → swapin_readahead → read_swap_cache_async (neighbour, uncharged)';
+    case EV.RECLAIM_CLEAN_KEEP:
+      return 'page_check_references: PAGEREF_RECLAIM_CLEAN → add_to_swap, try_to_unmap, keep_locked (dirty, not written)';
     case EV.VERDICT:
       return 'page_referenced answered: the page’s verdict changed (ground truth)';
   }

@@ -282,6 +282,7 @@ function shrinkPageList(mm: HostMm, k: number): number {
     if (mm.flags[g] & PG_DIRTY) {
       if (reclaimClean) {
         mm.c[C.sim_pageref_reclaim_clean]++;
+        if (mm.events.on) mm.events.emit(EV.RECLAIM_CLEAN_KEEP, g, 0);
         continue; // keep_locked
       }
       if (!k34 && referenced) continue; // keep
