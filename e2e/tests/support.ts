@@ -185,3 +185,26 @@ export async function settled(page: Page): Promise<void> {
     await page.waitForTimeout(150);
   }
 }
+
+/** Drive the timeline slider with its keys (each key press seeks); waits for the time to settle. */
+export async function timelineKeys(page: Page, keys: string[]): Promise<number> {
+  const slider = page.getByRole('slider', { name: 'Timeline' });
+  await slider.focus();
+  for (const k of keys) await page.keyboard.press(k);
+  await settled(page);
+  return simTime(page);
+}
+
+/** Wait until the clock reads t (within a millisecond). */
+export async function timeIs(page: Page, t: number): Promise<void> {
+  await page.waitForFunction(
+    (tt) =>
+      Math.abs(
+        Number(document.querySelector('[aria-label="Simulated time"]')?.getAttribute('data-time')) -
+          tt,
+      ) < 1e-3,
+    t,
+    { timeout: 60_000, polling: 100 },
+  );
+  await settled(page);
+}

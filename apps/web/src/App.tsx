@@ -72,11 +72,12 @@ function Intro() {
   const mib = welcome ? Math.round(welcome.guestPages / 256) : 256;
   return (
     <p className="intro">
-      Each square is a {mib} MiB guest’s memory, one cell per 4 KiB page, as its host sees it under{' '}
-      {n > 1 ? `${n} policies side by side` : 'one policy'}. <strong>Press Play</strong>: on the
-      left (<code>always-old</code>, before the 2010 patch) the host swaps out pages the guest is
-      using; with the patch (<code>unmap-emulation</code>) it keeps them and pays in EPT violations
-      instead.
+      Each square is a {mib} MiB guest’s memory, one cell per 4 KiB page, as its host sees it
+      {n > 1 ? `, ${n} policies side by side on the same guest workload` : ''}.{' '}
+      <strong>Press Play</strong>: on the left (<code>always-old</code>, before the 2010 patch) the
+      host swaps out pages the guest is using; with the patch (<code>unmap-emulation</code>) it
+      keeps them and pays in EPT violations instead. Press <kbd>3</kbd> to see where the host is
+      wrong.
     </p>
   );
 }

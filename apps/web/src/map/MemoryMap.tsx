@@ -23,7 +23,8 @@ import { lensInfo, serverLensId } from './lens.ts';
 /** Smallest range a zoom may show, in pages (1 MiB). */
 const MIN_PAGES = 256;
 const AXIS_LEFT = 52;
-const AXIS_RIGHT = 64;
+/** Right axis (gfn); on a narrow column the gfn range is in the caption and the hover line instead. */
+const axisRightFor = (areaWidth: number): number => (areaWidth < 520 ? 6 : 64);
 
 /** Map height for a width: half as tall as wide, within bounds. */
 export const mapHeightFor = (w: number): number =>
@@ -50,20 +51,22 @@ export function MemoryMap({ run, policy }: { run: number; policy: string }) {
   const summary = useRef<HTMLParagraphElement>(null);
   const hoverText = useRef<HTMLParagraphElement>(null);
   const drawn = useRef<Drawn | null>(null);
-  const [size, setSize] = useState({ w: 0, h: 0 });
+  const [size, setSize] = useState({ w: 0, h: 0, right: 64 });
   const guestPages = useConn((s) => s.welcome?.guestPages ?? 0);
   const zoom = useUi((s) => s.zoom);
   const lens = useUi((s) => s.lens);
   const [from, to] = zoom ?? [0, guestPages];
+  const reply = useCells((s) => s.reply);
 
   // size: every map is as wide as its column; map 0 tells the store (the viewport asks for it)
   useEffect(() => {
     const el = area.current;
     if (!el) return;
     const ro = new ResizeObserver(() => {
-      const w = Math.max(60, Math.floor(el.clientWidth - AXIS_LEFT - AXIS_RIGHT));
+      const right = axisRightFor(el.clientWidth);
+      const w = Math.max(60, Math.floor(el.clientWidth - AXIS_LEFT - right));
       const h = mapHeightFor(w);
-      setSize((s) => (s.w === w && s.h === h ? s : { w, h }));
+      setSize((s) => (s.w === w && s.h === h && s.right === right ? s : { w, h, right }));
       if (run === 0) {
         const cur = useUi.getState().mapSize;
         if (cur.w !== w || cur.h !== h) useUi.setState({ mapSize: { w, h } });
@@ -240,7 +243,7 @@ export function MemoryMap({ run, policy }: { run: number; policy: string }) {
   useEffect(() => {
     const svg = axisSvg.current;
     if (!svg || size.h === 0 || to <= from) return;
-    const n = Math.min(to - from, Math.max(1, useCells.getState().reply?.cells ?? to - from));
+    const n = Math.min(to - from, Math.max(1, reply?.cells ?? to - from));
     const { rows, size: cell } = gridLayout(n, size.w, size.h);
     const y = scaleLinear()
       .domain([from, to])
@@ -255,27 +258,27 @@ export function MemoryMap({ run, policy }: { run: number; policy: string }) {
           .ticks(ticks)
           .tickFormat((d) => fmtMiB(Number(d))),
       );
-    s.append('g')
-      .attr('transform', `translate(${AXIS_LEFT + size.w + 1},0)`)
-      .call(
-        axisRight(y)
-          .ticks(ticks)
-          .tickFormat((d) => `gfn ${fmtInt(Number(d))}`),
-      );
-  }, [size, from, to]);
+    if (size.right > 20)
+      s.append('g')
+        .attr('transform', `translate(${AXIS_LEFT + size.w + 1},0)`)
+        .call(
+          axisRight(y)
+            .ticks(ticks)
+            .tickFormat((d) => `gfn ${fmtInt(Number(d))}`),
+        );
+  }, [size, from, to, reply]);
 
-  const ppc =
-    (to - from) / Math.max(1, Math.min(to - from, useCells.getState().reply?.cells ?? to - from));
+  const ppc = reply ? (reply.to - reply.from) / Math.max(1, reply.cells) : 1;
   return (
     <div className="map" ref={area}>
       <div
         className="map-stage"
-        style={{ height: size.h, paddingLeft: AXIS_LEFT, paddingRight: AXIS_RIGHT }}
+        style={{ height: size.h, paddingLeft: AXIS_LEFT, paddingRight: size.right }}
       >
         <svg
           className="map-axis"
           ref={axisSvg}
-          width={size.w + AXIS_LEFT + AXIS_RIGHT}
+          width={size.w + AXIS_LEFT + size.right}
           height={size.h + 8}
           aria-hidden="true"
         />
