@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   expandSweep,
   parseSweep,
@@ -18,24 +18,24 @@ import {
 } from './test-processes.ts';
 import { TINY_SCENARIO, TINY_SWEEP } from './test-sweeps.ts';
 
+// One redis-server and two worker processes for the whole file (starting them is most of its
+// time); the test that kills a worker comes last.
 let redis: TestRedis;
-const workers: TestWorker[] = [];
+let a: TestWorker;
+let b: TestWorker;
 
 beforeAll(async () => {
   redis = await startRedis();
-});
-afterEach(async () => {
-  await Promise.all(workers.splice(0).map((w) => w.stop()));
+  const args = ['--threads', '1', '--lock-ms', '1000'];
+  [a, b] = await Promise.all([startWorker(redis.url, args), startWorker(redis.url, args)]);
 });
 afterAll(async () => {
+  await Promise.all([a?.stop(), b?.stop()]);
   await redis?.stop();
 });
 
-async function worker(args: string[] = []): Promise<TestWorker> {
-  const w = await startWorker(redis.url, ['--threads', '1', '--lock-ms', '1000', ...args]);
-  workers.push(w);
-  return w;
-}
+/** Jobs started so far by both workers. */
+const started = () => (a.output() + b.output()).match(/^started /gm)?.length ?? 0;
 
 const same = (plan: SweepPlan, a: Map<number, JobResult>, b: Map<number, JobResult>) => {
   expect(runsCsv(plan, a)).toBe(runsCsv(plan, b));
@@ -60,7 +60,7 @@ describe('sweeps through BullMQ on a real redis-server', () => {
   it('two workers give results identical to a local run; a resubmit runs nothing again', async () => {
     const plan = expandSweep(parseSweep(TINY_SWEEP));
     const local = await runSweepLocally(plan, 2);
-    const [a, b] = await Promise.all([worker(), worker()]);
+    const before = started();
     const progress: number[] = [];
     const queued = await submitSweep(plan, {
       redisUrl: redis.url,
@@ -69,30 +69,49 @@ describe('sweeps through BullMQ on a real redis-server', () => {
     });
     same(plan, local, queued);
     expect(Math.max(...progress)).toBe(plan.runs);
-    const started = () => (a.output() + b.output()).match(/^started /gm)?.length ?? 0;
-    expect(started()).toBe(plan.jobs.length);
+    expect(started() - before).toBe(plan.jobs.length);
 
     const again = await submitSweep(plan, { redisUrl: redis.url, reconcileMs: 200 });
     same(plan, local, again);
-    expect(started()).toBe(plan.jobs.length);
+    expect(started() - before).toBe(plan.jobs.length);
+  });
+
+  it('a stopped submitter takes its waiting jobs off the queue; resubmitting finishes the rest', async () => {
+    const plan = expandSweep(parseSweep(slowerSweep('stop', [21, 22, 23, 24])));
+    const before = started();
+    const ctl = new AbortController();
+    const first = submitSweep(plan, {
+      redisUrl: redis.url,
+      signal: ctl.signal,
+      reconcileMs: 200,
+      onProgress: (d) => d > 0 && ctl.abort(),
+    });
+    await expect(first).rejects.toBeInstanceOf(SweepStopped);
+    expect(started() - before).toBeLessThan(plan.jobs.length);
+    const resumed = await submitSweep(plan, { redisUrl: redis.url, reconcileMs: 200 });
+    same(plan, await runSweepLocally(plan, 2), resumed);
+    // each job started once overall: the first submit's finished runs were not run again
+    expect(started() - before).toBe(plan.jobs.length);
   });
 
   it('a worker killed mid-job: the job is retried by the other, every run counted once', async () => {
     const plan = expandSweep(parseSweep(slowerSweep('kill', [11, 12, 13, 14], 5)));
     const local = await runSweepLocally(plan, 2);
-    const [victim, survivor] = await Promise.all([worker(), worker()]);
+    const [victim, survivor] = [a, b];
+    const mark = victim.output().length;
     const progress: number[] = [];
     const submitted = submitSweep(plan, {
       redisUrl: redis.url,
       onProgress: (d) => progress.push(d),
       reconcileMs: 200,
     });
-    await waitForOutput(victim.child, victim.output, /^started run-/m, 20_000);
+    // the victim's first job of this sweep (its earlier lines are from the tests before)
+    await waitForOutput(victim.child, () => victim.output().slice(mark), /^started run-/m, 20_000);
     const exited = new Promise((resolve) => victim.child.once('exit', resolve));
     victim.child.kill('SIGKILL');
     await exited;
-    const started = [...victim.output().matchAll(/^started (run-\w+)/gm)].map((m) => m[1]);
-    const unfinished = started.filter((id) => !victim.output().includes(`finished ${id}`));
+    const begun = [...victim.output().matchAll(/^started (run-\w+)/gm)].map((m) => m[1]);
+    const unfinished = begun.filter((id) => !victim.output().includes(`finished ${id}`));
     expect(unfinished.length).toBeGreaterThan(0);
 
     const queued = await submitted;
@@ -105,24 +124,5 @@ describe('sweeps through BullMQ on a real redis-server', () => {
       expect(plan.jobs.map((j) => jobIdOf(j))).toContain(id);
       expect(survivor.output()).toMatch(new RegExp(`^started ${id} .*attempt 2`, 'm'));
     }
-  });
-
-  it('a stopped submitter takes its waiting jobs off the queue; resubmitting finishes the rest', async () => {
-    const plan = expandSweep(parseSweep(slowerSweep('stop', [21, 22, 23, 24])));
-    const w = await worker();
-    const ctl = new AbortController();
-    const first = submitSweep(plan, {
-      redisUrl: redis.url,
-      signal: ctl.signal,
-      reconcileMs: 200,
-      onProgress: (d) => d > 0 && ctl.abort(),
-    });
-    await expect(first).rejects.toBeInstanceOf(SweepStopped);
-    const startedBefore = w.output().match(/^started /gm)?.length ?? 0;
-    expect(startedBefore).toBeLessThan(plan.jobs.length);
-    const resumed = await submitSweep(plan, { redisUrl: redis.url, reconcileMs: 200 });
-    same(plan, await runSweepLocally(plan, 2), resumed);
-    // each job started once overall: the first submit's finished runs were not run again
-    expect(w.output().match(/^started /gm)?.length).toBe(plan.jobs.length);
   });
 });
