@@ -41,6 +41,48 @@ describe('npm run sim', () => {
     expect(out.runs[0].counters.pgmajfault).toBeGreaterThan(0);
   });
 
+  it("prints the steady-state window and each run's host kernel, in the table and in --json", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agelab-steady-'));
+    const file = join(dir, 'steady.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'steady',
+        guest: { memoryMiB: 16 },
+        host: { memcgLimitMiB: 8, swapMiB: 32 },
+        rate: 20_000,
+        workload: { type: 'hotcold', hotMiB: 4, hotShare: 0.9 },
+        steadyFromSeconds: 1,
+      }),
+    );
+    const j = await run(
+      '--scenario',
+      file,
+      '--compare',
+      'always-old,unmap-emulation',
+      '--seconds',
+      '2',
+      '--json',
+    );
+    expect(j.code).toBe(0);
+    const out = JSON.parse(j.stdout);
+    expect(out.runs.map((x: { hostKernel: string }) => x.hostKernel)).toEqual(['2.6.33', '2.6.34']);
+    const st = out.runs[0].steady;
+    expect([st.fromSeconds, st.toSeconds]).toEqual([1, 2]);
+    expect(st.counters.sim_guest_refs).toBe(20_000);
+    expect(st.counters.pgmajfault).toBeLessThanOrEqual(out.runs[0].counters.pgmajfault);
+    const t = await run(
+      '--scenario',
+      file,
+      '--compare',
+      'always-old,unmap-emulation',
+      '--seconds',
+      '2',
+    );
+    expect(t.stdout).toMatch(/host kernel\s+2\.6\.33\s+2\.6\.34/);
+    expect(t.stdout).toMatch(/steady state, 1 to 2 simulated seconds:/);
+  });
+
   it('prints a side-by-side table', async () => {
     const r = await run(
       '--scenario',
