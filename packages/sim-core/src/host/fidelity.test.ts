@@ -235,6 +235,27 @@ describe('congestion_wait in do_try_to_free_pages (mm/vmscan.c v2.6.33; F6)', ()
   });
 });
 
+describe('vCPUs and where reclaim runs (kvm_flush_remote_tlbs, virt/kvm/kvm_main.c v2.6.33; F3)', () => {
+  it('with 2 vCPUs every flush from direct reclaim IPIs the other one; with 1 none does', () => {
+    const base = {
+      name: 'v',
+      guest: { memoryMiB: 16 },
+      host: { memcgLimitMiB: 8, swapMiB: 32 },
+      rate: 20_000,
+      workload: { type: 'hotcold', hotMiB: 4, hotShare: 0.9 },
+    } as const;
+    for (const vcpus of [1, 2]) {
+      const s = parseScenario({ ...base, guest: { ...base.guest, vcpus } });
+      const cmp = new Comparison(s, ['unmap-emulation'], 3);
+      cmp.runFor(2);
+      const c = summarize(cmp)[0].counters;
+      expect(c.sim_tlb_flush_calls).toBeGreaterThan(0);
+      expect(c.remote_tlb_flush).toBe(vcpus === 1 ? 0 : c.sim_tlb_flush_calls);
+      expect(c.sim_tlb_flush_ipi_vcpus).toBe((vcpus - 1) * c.sim_tlb_flush_calls);
+    }
+  });
+});
+
 describe('steady-state summary (summary.ts)', () => {
   it('is the difference between the end and the counters at steadyFromSeconds', () => {
     const s = parseScenario({
