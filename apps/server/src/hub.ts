@@ -334,7 +334,7 @@ export class StreamHub {
         }
         if (sv.used) continue;
         sv.used = true;
-        const changed = sv.view.computeChanged(map);
+        const changed = sv.view.update(map);
         if (changed.length === 0) {
           sv.delta = null;
           continue;

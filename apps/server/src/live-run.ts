@@ -11,6 +11,7 @@ import {
   HISTORY_CLASSES,
   LEGEND_NOTES,
   PROTOCOL_VERSION,
+  TIME_CLASS_REFRESH_MS,
   ProtocolError,
   type Role,
   type RunState,
@@ -56,6 +57,8 @@ export class LiveRun {
   readonly mapHistory: MapHistory;
   readonly hub: StreamHub;
   readonly createdAt = Date.now();
+  /** Wall time within which every page's time-dependent classes are recomputed. */
+  readonly timeClassRefreshMs: number;
   /** A page-history replay is running (one at a time per run). */
   historyBusy = false;
   lastActive = Date.now();
@@ -89,6 +92,9 @@ export class LiveRun {
     // simulated second than at 1M (16M pages: every 12.8 s).
     const pages = cmp.sims[0].guestPages;
     const scale = 2 ** Math.max(0, Math.ceil(Math.log2(pages / 2 ** 20)));
+    // The sweep that refreshes time classes costs a pass over the guest per period: 1 s up to
+    // 2M pages, proportionally longer past that (16M pages: 8 s).
+    this.timeClassRefreshMs = TIME_CLASS_REFRESH_MS * Math.max(1, pages / 2 ** 21);
     this.mapHistory = new MapHistory(
       spec.policies.length,
       pages,
@@ -105,6 +111,7 @@ export class LiveRun {
       }),
       series: this.history,
       mapHistory: this.mapHistory,
+      timeClassRefreshMs: this.timeClassRefreshMs,
     });
     this.player = new Player(
       cmp,
@@ -185,7 +192,11 @@ export class LiveRun {
         classes: [...HISTORY_CLASSES],
       },
       heatSeconds: [...HEAT_SECONDS],
-      legendNotes: { ...LEGEND_NOTES },
+      timeClassRefreshMs: this.timeClassRefreshMs,
+      legendNotes: {
+        ...LEGEND_NOTES,
+        timeClasses: `Heat, and "hot" in belief vs truth, are recomputed for every page at least every ${this.timeClassRefreshMs / 1000} s of wall time; the other classes are current at every frame.`,
+      },
       state: this.state(),
       limits: {
         maxMessageBytes: cfg.maxMessageBytes,

@@ -1,4 +1,4 @@
-import { CELLS_SHARES, CELLS_SINGLE, MAX_CLASSES, NO_PAGE, classCount } from '@agelab/protocol';
+import { CELLS_SHARES, CELLS_SINGLE, NO_PAGE, classCount } from '@agelab/protocol';
 import {
   CLASS_BITS,
   CLASS_MASK,
@@ -11,71 +11,100 @@ const CHUNK = 1 << DIRTY_CHUNK_SHIFT;
 
 /**
  * The page map of one run as the server keeps it for its viewers: one packed class word per
- * page (sim-core page-classes.ts), brought up to date by `update` at each publish.
+ * page (sim-core page-classes.ts), brought up to date by `update` at each publish, and the list
+ * of pages whose word changed in that update (so cell views update by difference).
  *
  * Invariants (the caching rules):
- * - A word is recomputed when its chunk is dirty: the event log marks the 2M frame of every
- *   event, and every change of residency, LRU list, EPT mapping or THP state raises one, so those
- *   classes are exact after every update.
- * - Classes that change with time alone (heat; "hot" and the verdicts of belief vs truth, which
- *   may change without an event) are refreshed by a rolling sweep that visits every chunk at least
- *   once per `refreshMs` of wall time (protocol TIME_CLASS_REFRESH_MS), bounded per update.
- * - `changed[c]` is 1 when some word of chunk c changed in the last update: cells over other
- *   chunks need no recount.
+ * - A word is recomputed when its chunk is dirty: the event log marks the 64-page chunk of every
+ *   event (the whole 2M frame for an event on a frame's first gfn, where THP events are raised),
+ *   and every change of residency, LRU list, EPT mapping, verdict or THP state raises one, so
+ *   those classes are exact after every update.
+ * - Classes that change with time alone (heat; "hot") are refreshed by a rolling sweep that
+ *   visits every chunk at least once per `refreshMs` of wall time.
+ * - After an update, `changes` lists every page whose word changed, with its old word, unless
+ *   `full`: then so much changed (or the simulation was replaced) that views recount everything.
  */
 export class RunMap {
   readonly words: Uint16Array;
   readonly chunks: number;
-  /** Chunks whose words changed in the last update. */
-  readonly changed: Uint8Array;
-  /** Number of chunks with changed[c] = 1. */
-  changedCount = 0;
+  /** Pages whose word changed in the last update, and their words before it. */
+  changedPages: Int32Array;
+  oldWords: Uint16Array;
+  changeCount = 0;
+  /** The last update recomputed everything, or changed too much to list: recount all. */
+  full = true;
   private sweep = 0;
   private lastUpdate = -Infinity;
-  /** The whole map was recomputed in the last update (a restore, the first one). */
-  full = true;
+  private readonly maxChanges: number;
 
   constructor(
     readonly pages: number,
-    private readonly refreshMs: number,
+    readonly refreshMs: number,
   ) {
     this.words = new Uint16Array(pages);
     this.chunks = Math.ceil(pages / CHUNK);
-    this.changed = new Uint8Array(this.chunks);
+    this.maxChanges = Math.max(1024, pages >>> 3);
+    this.changedPages = new Int32Array(1024);
+    this.oldWords = new Uint16Array(1024);
   }
 
   /**
    * Bring the words up to date with `sim`. `dirty` is the event log's dirty map (cleared here);
-   * null recomputes every chunk (no log, or the simulation was replaced by a restore).
+   * null recomputes every page (the simulation was replaced by a restore, or it is the first).
    */
   update(sim: Simulation, dirty: Uint8Array | null, now = performance.now()): void {
     const c = new PageClassifier(sim);
-    this.changed.fill(0);
-    this.changedCount = 0;
-    const all = dirty === null || this.lastUpdate === -Infinity;
-    this.full = all;
-    // The rolling sweep: enough chunks that every chunk is visited within refreshMs.
+    this.changeCount = 0;
+    if (dirty === null || this.lastUpdate === -Infinity) {
+      c.fill(this.words, 0, this.pages);
+      this.full = true;
+      this.lastUpdate = now;
+      return;
+    }
+    this.full = false;
     const elapsed = Math.min(this.refreshMs, Math.max(0, now - this.lastUpdate));
-    let sweepLeft = all ? 0 : Math.ceil((this.chunks * elapsed) / this.refreshMs);
+    let sweepLeft = Math.ceil((this.chunks * elapsed) / this.refreshMs);
     this.lastUpdate = now;
     for (let k = 0; k < this.chunks; k++) {
-      if (!all && !dirty![k]) continue;
-      if (dirty) dirty[k] = 0;
+      if (!dirty[k]) continue;
+      dirty[k] = 0;
       this.refresh(c, k);
     }
-    while (sweepLeft-- > 0) {
+    while (sweepLeft-- > 0 && !this.full) {
       const k = this.sweep;
       this.sweep = k + 1 === this.chunks ? 0 : k + 1;
-      if (!this.changed[k]) this.refresh(c, k);
+      this.refresh(c, k);
     }
   }
 
   private refresh(c: PageClassifier, k: number): void {
     const from = k * CHUNK;
-    if (c.fill(this.words, from, Math.min(this.pages, from + CHUNK)) > 0 && !this.changed[k]) {
-      this.changed[k] = 1;
-      this.changedCount++;
+    const to = Math.min(this.pages, from + CHUNK);
+    const w = this.words;
+    for (let g = from; g < to; g++) {
+      const nw = c.word(g);
+      const ow = w[g];
+      if (nw === ow) continue;
+      w[g] = nw;
+      if (this.full) continue;
+      if (this.changeCount === this.maxChanges) {
+        this.full = true;
+        continue;
+      }
+      if (this.changeCount === this.changedPages.length) this.grow();
+      this.changedPages[this.changeCount] = g;
+      this.oldWords[this.changeCount++] = ow;
     }
+  }
+
+  private grow(): void {
+    const n = Math.min(this.maxChanges, this.changedPages.length * 2);
+    const p = new Int32Array(n);
+    p.set(this.changedPages);
+    const o = new Uint16Array(n);
+    o.set(this.oldWords);
+    this.changedPages = p;
+    this.oldWords = o;
   }
 }
 
@@ -99,29 +128,38 @@ export function clampViewport(v: ViewportSpec, pages: number, maxCells: number):
 }
 
 /**
- * The cells of one viewport of one run, kept between publishes so a publish sends the cells that
- * changed. Cell i covers gfns [from + ⌊i·len/cells⌋, from + ⌊(i+1)·len/cells⌋).
+ * The cells of one viewport of one run, kept between publishes so a publish costs what changed
+ * and sends the cells that changed. Cell i covers gfns [from + ⌊i·len/cells⌋, from +
+ * ⌊(i+1)·len/cells⌋).
  *
  * Values per cell: with one page a cell (SINGLE), the page's class index; with at most 255 pages
  * a cell, the exact count of pages per class; with more (SHARES), shares of 255 by largest
  * remainder where a class with any page gets at least 1, so an alarm class is never rounded away.
+ * Aggregated cells keep exact counts per class, updated from the map's list of changed pages.
  */
 export class CellView {
   readonly flags: number;
   readonly per: number;
   readonly classes: number;
   /** The values last computed, cells × per. */
-  values: Uint8Array;
-  private scratch = new Uint32Array(MAX_CLASSES);
+  readonly values: Uint8Array;
+  /** Exact page counts, cells × classes (aggregated views only). */
+  private readonly counts: Uint16Array | Uint32Array | null;
+  private readonly touched: Uint8Array | null;
+  private readonly shift: number;
 
   constructor(readonly spec: ViewportSpec) {
     const len = spec.to - spec.from;
     this.classes = classCount(spec.lens);
+    this.shift = spec.lens * CLASS_BITS;
     const single = spec.cells === len;
     const maxPages = Math.ceil(len / spec.cells);
     this.flags = single ? CELLS_SINGLE : maxPages > 255 ? CELLS_SHARES : 0;
     this.per = single ? 1 : this.classes;
     this.values = new Uint8Array(spec.cells * this.per);
+    const n = single ? 0 : spec.cells * this.classes;
+    this.counts = single ? null : maxPages < 65536 ? new Uint16Array(n) : new Uint32Array(n);
+    this.touched = single ? null : new Uint8Array(spec.cells);
   }
 
   cellStart(i: number): number {
@@ -129,90 +167,100 @@ export class CellView {
     return s.from + Math.floor((i * (s.to - s.from)) / s.cells);
   }
 
-  /** The cell gfn g falls in. */
+  /** The cell gfn g falls in (g inside the viewport). */
   cellOf(g: number): number {
     const s = this.spec;
-    return Math.min(s.cells - 1, Math.floor(((g - s.from) * s.cells) / (s.to - s.from)));
+    const i = Math.floor(((g - s.from) * s.cells) / (s.to - s.from));
+    // floor((i·len)/cells) ≤ g − from < floor(((i+1)·len)/cells): correct a rounding either way
+    if (i > 0 && this.cellStart(i) > g) return i - 1;
+    if (i + 1 < s.cells && this.cellStart(i + 1) <= g) return i + 1;
+    return i;
   }
 
-  /** Recompute every cell. */
+  /** Recount every cell from the words. */
   computeAll(map: RunMap): void {
-    if (this.flags & CELLS_SINGLE) this.singles(map, 0, this.spec.cells, null);
-    else for (let i = 0; i < this.spec.cells; i++) this.compute(map, i, this.values);
-  }
-
-  /**
-   * One page a cell: cell i is page from + i, a tight loop over the words. With `changed`, the
-   * cells whose class differs from before are appended to it.
-   */
-  private singles(map: RunMap, a: number, b: number, changed: number[] | null): void {
     const w = map.words;
-    const v = this.values;
-    const shift = this.spec.lens * CLASS_BITS;
-    const from = this.spec.from;
-    for (let i = a; i < b; i++) {
-      const c = (w[from + i] >>> shift) & CLASS_MASK;
-      if (v[i] === c) continue;
-      v[i] = c;
-      changed?.push(i);
+    const s = this.spec;
+    const shift = this.shift;
+    if (!this.counts) {
+      for (let i = 0; i < s.cells; i++) this.values[i] = (w[s.from + i] >>> shift) & CLASS_MASK;
+      return;
+    }
+    const k = this.classes;
+    const counts = this.counts;
+    counts.fill(0);
+    for (let i = 0; i < s.cells; i++) {
+      const b = this.cellStart(i + 1);
+      for (let g = this.cellStart(i); g < b; g++) counts[i * k + ((w[g] >>> shift) & CLASS_MASK)]++;
+      this.encode(i);
     }
   }
 
   /**
-   * Recompute the cells over chunks that changed; returns the indices of cells whose values
-   * differ from before (ascending), with the values updated in place.
+   * Bring the cells up to date with the map's last update; returns the indices of cells whose
+   * values changed (ascending).
    */
-  computeChanged(map: RunMap): Uint32Array {
+  update(map: RunMap): Uint32Array {
     if (map.full) {
       const old = this.values.slice();
       this.computeAll(map);
-      return this.diff(old, 0, this.spec.cells);
-    }
-    const s = this.spec;
-    const out: number[] = [];
-    if (this.flags & CELLS_SINGLE) {
-      for (let k = s.from >>> DIRTY_CHUNK_SHIFT; k <= (s.to - 1) >>> DIRTY_CHUNK_SHIFT; k++)
-        if (map.changed[k])
-          this.singles(
-            map,
-            Math.max(0, k * CHUNK - s.from),
-            Math.min(s.cells, (k + 1) * CHUNK - s.from),
-            out,
-          );
+      const out: number[] = [];
+      for (let i = 0; i < this.spec.cells; i++)
+        for (let j = 0; j < this.per; j++)
+          if (old[i * this.per + j] !== this.values[i * this.per + j]) {
+            out.push(i);
+            break;
+          }
       return Uint32Array.from(out);
     }
-    const row = new Uint8Array(this.per);
-    let next = 0; // first cell not yet recomputed (chunks are visited in order)
-    const first = s.from >>> DIRTY_CHUNK_SHIFT;
-    const last = (s.to - 1) >>> DIRTY_CHUNK_SHIFT;
-    for (let k = first; k <= last; k++) {
-      if (!map.changed[k]) continue;
-      const a = Math.max(next, this.cellOf(Math.max(s.from, k * CHUNK)));
-      const b = this.cellOf(Math.min(s.to, (k + 1) * CHUNK) - 1);
-      for (let i = a; i <= b; i++) {
-        this.compute(map, i, row, 0);
-        let same = true;
-        for (let j = 0; j < this.per; j++)
-          if (row[j] !== this.values[i * this.per + j]) same = false;
-        if (same) continue;
-        this.values.set(row, i * this.per);
-        out.push(i);
-      }
-      next = Math.max(next, b + 1);
-    }
-    return Uint32Array.from(out);
-  }
-
-  private diff(old: Uint8Array, a: number, b: number): Uint32Array {
+    const s = this.spec;
+    const shift = this.shift;
+    const w = map.words;
     const out: number[] = [];
-    for (let i = a; i < b; i++) {
-      for (let j = 0; j < this.per; j++)
-        if (old[i * this.per + j] !== this.values[i * this.per + j]) {
+    const n = map.changeCount;
+    const pages = map.changedPages;
+    const olds = map.oldWords;
+    if (!this.counts) {
+      for (let j = 0; j < n; j++) {
+        const g = pages[j];
+        if (g < s.from || g >= s.to) continue;
+        const c = (w[g] >>> shift) & CLASS_MASK;
+        if (this.values[g - s.from] === c) continue;
+        this.values[g - s.from] = c;
+        out.push(g - s.from);
+      }
+      return Uint32Array.from(out).sort();
+    }
+    const k = this.classes;
+    const counts = this.counts;
+    const touched = this.touched!;
+    const cells: number[] = [];
+    for (let j = 0; j < n; j++) {
+      const g = pages[j];
+      if (g < s.from || g >= s.to) continue;
+      const oc = (olds[j] >>> shift) & CLASS_MASK;
+      const nc = (w[g] >>> shift) & CLASS_MASK;
+      if (oc === nc) continue;
+      const i = this.cellOf(g);
+      counts[i * k + oc]--;
+      counts[i * k + nc]++;
+      if (!touched[i]) {
+        touched[i] = 1;
+        cells.push(i);
+      }
+    }
+    const row = new Uint8Array(k);
+    for (const i of cells) {
+      touched[i] = 0;
+      row.set(this.values.subarray(i * k, (i + 1) * k));
+      this.encode(i);
+      for (let j = 0; j < k; j++)
+        if (row[j] !== this.values[i * k + j]) {
           out.push(i);
           break;
         }
     }
-    return Uint32Array.from(out);
+    return Uint32Array.from(out).sort();
   }
 
   /** The values of the listed cells, in order (a delta's payload). */
@@ -223,24 +271,22 @@ export class CellView {
     return out;
   }
 
-  private compute(map: RunMap, i: number, out: Uint8Array, at = i * this.per): void {
-    const a = this.cellStart(i);
-    const b = this.cellStart(i + 1);
-    const shift = this.spec.lens * CLASS_BITS;
-    const w = map.words;
-    if (this.flags & CELLS_SINGLE) {
-      out[at] = b > a ? (w[a] >>> shift) & CLASS_MASK : NO_PAGE;
-      return;
-    }
-    const counts = this.scratch;
-    counts.fill(0);
-    for (let g = a; g < b; g++) counts[(w[g] >>> shift) & CLASS_MASK]++;
+  /** Values of aggregated cell i from its counts. */
+  private encode(i: number): void {
     const k = this.classes;
+    const counts = this.counts!;
+    const at = i * k;
     if (!(this.flags & CELLS_SHARES)) {
-      for (let j = 0; j < k; j++) out[at + j] = counts[j];
+      for (let j = 0; j < k; j++) this.values[at + j] = counts[at + j];
       return;
     }
-    quantise(counts, k, b - a, out, at);
+    quantise(
+      counts.subarray(at, at + k),
+      k,
+      this.cellStart(i + 1) - this.cellStart(i),
+      this.values,
+      at,
+    );
   }
 }
 
@@ -260,23 +306,22 @@ export function quantise(
   const spare = 255 - present;
   let given = 0;
   const rem: number[] = [];
+  const frac: number[] = [];
   for (let j = 0; j < k; j++) {
+    frac[j] = 0;
     if (counts[j] === 0) {
       out[at + j] = 0;
       continue;
     }
     const exact = (counts[j] * spare) / total;
     const whole = Math.floor(exact);
+    frac[j] = exact - whole;
     out[at + j] = 1 + whole;
     given += 1 + whole;
     rem.push(j);
   }
   // largest remainders first; ties to the lower class index (deterministic)
-  rem.sort((x, y) => {
-    const rx = (counts[x] * spare) / total - Math.floor((counts[x] * spare) / total);
-    const ry = (counts[y] * spare) / total - Math.floor((counts[y] * spare) / total);
-    return ry - rx || x - y;
-  });
+  rem.sort((x, y) => frac[y] - frac[x] || x - y);
   for (let r = 0; given < 255 && rem.length > 0; r = (r + 1) % rem.length, given++)
     out[at + rem[r]]++;
 }

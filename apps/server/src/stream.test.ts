@@ -312,8 +312,14 @@ describe('the stream of a comparison', () => {
       prev = cmp.sims.map((s) => s.counters.slice());
     }
     // and the coarse map history, one point per 0.8 simulated s so far
+    await until(
+      () => late.frames().filter((f) => f.type === FRAME.MAP_HISTORY).length >= POLICIES.length,
+      10_000,
+      'map history',
+    );
     const hist = late.frames().filter((f) => f.type === FRAME.MAP_HISTORY);
-    expect(hist.length).toBeGreaterThanOrEqual(POLICIES.length);
+    expect(hist.map((f) => f.runIndex).sort()).toEqual([0, 1, 2]);
+    for (const f of hist) if (f.type === FRAME.MAP_HISTORY) expect(f.at[0]).toBe(0);
     v.close();
     late.close();
   });

@@ -176,6 +176,8 @@ export interface WelcomeMsg {
   mapHistory: { buckets: number; pagesPerBucket: number; classes: string[] };
   /** Heat thresholds in simulated seconds (the heat lens's class boundaries). */
   heatSeconds: number[];
+  /** Wall milliseconds within which every page's time-dependent classes are recomputed (1 s up to 2M pages). */
+  timeClassRefreshMs: number;
   /** The legend's sentences about cells, as the server computes them. */
   legendNotes: Record<string, string>;
   state: RunState;

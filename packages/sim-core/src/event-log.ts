@@ -26,8 +26,12 @@ const LEVEL_KINDS =
   (1 << EV.RMAP_DESC_ALLOC) |
   (1 << EV.RMAP_DESC_FREE);
 
-/** Pages per dirty chunk: a hugepage frame, so a THP's head event covers its tails. */
-export const DIRTY_CHUNK_SHIFT = 9;
+/**
+ * Pages per dirty chunk (64). An event on a 2M-aligned gfn marks its whole 2M frame, since THP
+ * events are raised on the head (the frame's first gfn) and change the state of every tail.
+ */
+export const DIRTY_CHUNK_SHIFT = 6;
+const FRAME_CHUNKS = 1 << (9 - DIRTY_CHUNK_SHIFT);
 
 /**
  * Where a run's events go between two drains. In `all` mode every event is kept (the viewer is
@@ -68,8 +72,8 @@ export class EventLog implements EventSink {
   filterGfns(from: number, to: number): void {
     this.gfnFrom = from;
     this.gfnTo = to;
-    const base = (from >>> DIRTY_CHUNK_SHIFT) << DIRTY_CHUNK_SHIFT;
-    this.frameBase = to - from <= 1 << DIRTY_CHUNK_SHIFT && base !== from ? base : -1;
+    const base = (from >>> 9) << 9;
+    this.frameBase = to - from <= 512 && base !== from ? base : -1;
   }
 
   constructor(
@@ -125,7 +129,11 @@ export class EventLog implements EventSink {
   }
 
   emit(kind: EventKind, gfn: number, arg: number): void {
-    if (this.dirty !== null && kind !== 0) this.dirty[gfn >>> DIRTY_CHUNK_SHIFT] = 1;
+    if (this.dirty !== null && kind !== 0) {
+      const c = gfn >>> DIRTY_CHUNK_SHIFT;
+      if ((gfn & 511) === 0) this.dirty.fill(1, c, c + FRAME_CHUNKS);
+      else this.dirty[c] = 1;
+    }
     if (!((this.kinds >>> kind) & 1)) return;
     if ((gfn < this.gfnFrom || gfn >= this.gfnTo) && kind !== EV.RECLAIM) {
       if (gfn !== this.frameBase) return;
