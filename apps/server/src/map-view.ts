@@ -1,4 +1,4 @@
-import { CELLS_SHARES, CELLS_SINGLE, NO_PAGE, classCount } from '@agelab/protocol';
+import { CELLS_SHARES, CELLS_SINGLE, classCount } from '@agelab/protocol';
 import {
   CLASS_BITS,
   CLASS_MASK,
