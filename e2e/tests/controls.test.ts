@@ -105,7 +105,7 @@ describe('links and the server going away', () => {
     });
     const { page } = await openPage(lab, '/', undefined, ctx);
     await page.keyboard.press('3');
-    const t = await playUntil(page, 6);
+    const t = await playUntil(page, 5, '10');
     const want = [await figures(page, 0), await figures(page, 1)];
     await page.getByRole('button', { name: 'Copy link' }).click();
     const link = await page.evaluate(() => navigator.clipboard.readText());
@@ -135,7 +135,7 @@ describe('links and the server going away', () => {
     await restartServer(lab);
     // it recovers by itself: the run is rebuilt from its descriptor and put back at its time
     await conn.filter({ hasText: 'you drive' }).waitFor({ timeout: 20_000 });
-    await expect.poll(() => simTime(page), { timeout: 20_000 }).toBeCloseTo(t, 5);
+    await expect.poll(() => simTime(page), { timeout: 40_000 }).toBeCloseTo(t, 5);
     await expect.poll(() => figures(page, 0), { timeout: 20_000 }).toEqual(want[0]);
 
     // after the restart the old link (its run is gone) rebuilds the same run at the same time
@@ -146,7 +146,7 @@ describe('links and the server going away', () => {
       .getByRole('status', { name: 'Connection' })
       .filter({ hasText: 'you drive' })
       .waitFor({ timeout: 20_000 });
-    await expect.poll(() => simTime(again), { timeout: 20_000 }).toBeCloseTo(t, 5);
+    await expect.poll(() => simTime(again), { timeout: 40_000 }).toBeCloseTo(t, 5);
     await expect.poll(() => figures(again, 0)).toEqual(want[0]);
     await expect.poll(() => figures(again, 1)).toEqual(want[1]);
     await fresh.close();

@@ -75,7 +75,9 @@ describe('the first screen', () => {
     // the phone's map holds fewer cells than the guest has pages; zooming in makes it exact
     const ppc = page.getByTestId('pages-per-cell-0');
     expect(await ppc.textContent()).toMatch(/^[\d.]+ pages per cell/);
-    const box = (await page.getByRole('img', { name: 'Memory map, always-old' }).boundingBox())!;
+    const phoneMap = page.getByRole('img', { name: 'Memory map, always-old' });
+    await phoneMap.scrollIntoViewIfNeeded();
+    const box = (await phoneMap.boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     for (let i = 0; i < 4; i++) await page.mouse.wheel(0, -300);
     await expect.poll(() => ppc.textContent()).toBe('1 page per cell (exact)');

@@ -2,6 +2,7 @@
  * Every benchmark `npm run bench` runs, in order. Adding one = one module exporting a BenchEntry
  * factory, and one line here (the dashboard's frame-time benchmark will be such a line).
  */
+import { browserBench } from './browser.ts';
 import { classicBench } from './classic.ts';
 import type { BenchEntry } from './harness.ts';
 import { hotPathBench } from './hot-path.ts';
@@ -29,5 +30,6 @@ export function allBenchmarks(): BenchEntry[] {
     viewersBench(),
     seekBench(),
     sweepBench(),
+    browserBench(),
   ];
 }

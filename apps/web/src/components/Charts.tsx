@@ -20,14 +20,31 @@ import { seekTo } from '../actions.ts';
  * timeline scrubber, on one shared time axis. The chart components are the charts engineer's
  * (charts/); this wires them to the stores.
  */
-/** The shared time axis: from 0 to the furthest time simulated in this run (at least a second). */
+/**
+ * The end of the shared time axis for the furthest time simulated: rounded up to a step of about
+ * a tenth of it (1, 2 or 5 × 10^k s), so the axes of every chart change a few times a minute
+ * rather than on every frame (each change redraws every chart and heatmap).
+ */
+export function axisEnd(furthest: number): number {
+  if (!(furthest > 1)) return 1;
+  const tenth = furthest / 10;
+  const p = 10 ** Math.floor(Math.log10(tenth));
+  const m = tenth / p;
+  const step = (m > 5 ? 10 : m > 2 ? 5 : m > 1 ? 2 : 1) * p;
+  return Math.ceil(furthest / step - 1e-9) * step;
+}
+
+/** The shared time axis: from 0 to the furthest time simulated in this run, rounded up (axisEnd). */
 function useDomain(): [number, number] {
-  const time = useClock((s) => s.time);
   const runId = useConn((s) => s.runId);
   const furthest = useRef({ runId, t: 0 });
-  if (furthest.current.runId !== runId) furthest.current = { runId, t: 0 };
-  furthest.current.t = Math.max(furthest.current.t, time);
-  return [0, Math.max(1, furthest.current.t)];
+  // subscribe to the rounded end only: a component re-renders when it changes, not every frame
+  const end = useClock((s) => {
+    if (furthest.current.runId !== runId) furthest.current = { runId, t: 0 };
+    furthest.current.t = Math.max(furthest.current.t, s.time);
+    return axisEnd(furthest.current.t);
+  });
+  return useMemo(() => [0, end], [end]);
 }
 
 export function ChartsRow() {
@@ -152,7 +169,8 @@ export function TimelineRow() {
   const log = useConn((s) => s.run?.knobLog);
   const driver = useConn((s) => s.role === 'driver' && s.status === 'open');
   const time = useClock((s) => s.time);
-  const [, furthest] = useDomain();
+  const [, axis] = useDomain();
+  const furthest = Math.min(axis, Math.max(time, useConn.getState().run?.time ?? 0));
   const scrub = useMemo(
     () =>
       latestWins(
