@@ -33,6 +33,8 @@ export class SweepPool {
   private queue: Task[] = [];
   private nextId = 1;
   private closed = false;
+  private cpu = 0;
+  private cpuKnown = true;
 
   constructor(readonly size: number = defaultThreads()) {
     if (!(Number.isInteger(size) && size >= 1))
@@ -47,6 +49,11 @@ export class SweepPool {
     });
   }
 
+  /** CPU time the threads spent on finished jobs, ms (null if the OS does not tell). */
+  get cpuMs(): number | null {
+    return this.cpuKnown ? this.cpu : null;
+  }
+
   /** Jobs waiting for a thread (not counting those running). */
   get waiting(): number {
     return this.queue.length;
@@ -58,8 +65,11 @@ export class SweepPool {
       const task = slot.task;
       if (!task || task.id !== reply.id) return;
       slot.task = null;
-      if (reply.ok) task.resolve(reply.result);
-      else task.reject(new Error(`job ${task.job.index}: ${reply.error}`));
+      if (reply.ok) {
+        if (reply.cpuMs === null) this.cpuKnown = false;
+        else this.cpu += reply.cpuMs;
+        task.resolve(reply.result);
+      } else task.reject(new Error(`job ${task.job.index}: ${reply.error}`));
       this.pump();
     });
     const fail = (err: Error) => {

@@ -8,4 +8,11 @@ export interface ThreadRequest {
 
 /** Sweep thread → main thread. */
 export type ThreadReply =
-  { id: number; ok: true; result: JobResult } | { id: number; ok: false; error: string };
+  | {
+      id: number;
+      ok: true;
+      result: JobResult;
+      /** CPU time the thread spent on the job, ms (null where the OS does not say). */
+      cpuMs: number | null;
+    }
+  | { id: number; ok: false; error: string };
