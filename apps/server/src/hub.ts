@@ -12,6 +12,7 @@ import {
   FRAME,
   HEADER_BYTES,
   encodeFrame,
+  lensId,
   stampSeq,
   type Role,
   type ServerMessage,
@@ -103,7 +104,12 @@ export interface HubOptions {
   minPublishIntervalMs?: number;
   /** Wall time within which every page's time-dependent classes are refreshed. */
   timeClassRefreshMs?: number;
+  /** The run plays slower than asked: publishing then yields more of the time to it. */
+  behind?: () => boolean;
 }
+
+/** Lenses with classes that change with the passing of time alone (heat; "hot" in belief). */
+const TIME_LENSES = new Set([lensId('belief'), lensId('heat')]);
 
 /** Derived figures appended to each COUNTERS frame after the kernel counters. */
 export const DERIVED_NAMES = ['slowdown'] as const;
@@ -266,11 +272,13 @@ export class StreamHub {
   publish(force = false): void {
     if (this.viewers.size === 0) return;
     const t0 = performance.now();
-    // Building frames competes with the simulation: at most a tenth of the time. Sending grows
-    // with the class; it may take up to half, so many viewers still get several frames a second.
+    // Building frames competes with the simulation: at most a tenth of the time while the run
+    // cannot keep up with the speed asked, a third when it can. Sending grows with the class;
+    // it may take up to half, so many viewers still get several frames a second.
+    const share = this.opts.behind?.() ? 10 : 3;
     const minGap = Math.max(
       this.opts.minPublishIntervalMs ?? 33,
-      10 * this.buildCost,
+      share * this.buildCost,
       2 * this.sendCost,
     );
     if (!force && t0 - this.lastPublish < minGap) return;
@@ -304,7 +312,13 @@ export class StreamHub {
   /** Page maps of the watched runs up to date, then every viewport's cells counted once. */
   private updateViews(cmp: Comparison, refIndex: number, now: number): void {
     const watched = new Set<number>();
-    for (const v of this.viewers) for (const r of v.viewports.keys()) watched.add(r);
+    // Runs someone watches in a lens whose classes change with time alone (belief, heat).
+    const timed = new Set<number>();
+    for (const v of this.viewers)
+      for (const [r, vp] of v.viewports) {
+        watched.add(r);
+        if (TIME_LENSES.has(vp.spec.lens)) timed.add(r);
+      }
     for (const sv of this.views.values()) sv.used = false;
     cmp.sims.forEach((sim, r) => {
       if (!watched.has(r)) {
@@ -316,7 +330,7 @@ export class StreamHub {
         map = this.maps[r] = new RunMap(sim.guestPages, this.opts.timeClassRefreshMs ?? 1000);
       // A restored simulation (seek back, reset) is another object: recompute all of it.
       const same = this.mapSims[r] === sim && sim.events.dirty !== null;
-      map.update(sim, same ? sim.events.dirty : null, now);
+      map.update(sim, same ? sim.events.dirty : null, now, timed.has(r));
       if (!same) sim.events.trackDirty(sim.guestPages).fill(0);
       this.mapSims[r] = sim;
     });

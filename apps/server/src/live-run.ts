@@ -20,6 +20,7 @@ import {
 import type { ServerConfig } from './config.ts';
 import { CounterHistory } from './history.ts';
 import { DERIVED_NAMES, StreamHub } from './hub.ts';
+import { knobProblem } from './knob-ranges.ts';
 import { MapHistory } from './map-history.ts';
 import { Player } from './player.ts';
 import { descriptorOf, type RunSpec } from './run-spec.ts';
@@ -28,23 +29,10 @@ import { SERIES } from './series.ts';
 /** 128 bits from the OS: unguessable ids and tokens, URL-safe. */
 export const randomId = (bytes = 16): string => randomBytes(bytes).toString('base64url');
 
-/** Values a knob may take; the simulation would accept some nonsense the kernel never would. */
+/** Values a knob may take (the same ranges as REST and descriptors: knob-ranges.ts). */
 function checkKnob(knob: KnobName, value: number, guestMiB: number): void {
-  const range: Record<KnobName, [number, number]> = {
-    limitMiB: [1, 1 << 20],
-    hotMiB: [0.004, guestMiB],
-    thp: [0, 1],
-    khugepagedPagesToScan: [512, 1 << 24],
-    khugepagedScanSleepMs: [1, 3_600_000],
-  };
-  const [min, max] = range[knob];
-  if (value < min || value > max)
-    throw new ProtocolError(
-      'bad_message',
-      `knob.value: ${knob} = ${value} is out of range; allowed ${min} to ${max}`,
-    );
-  if (knob === 'thp' && value !== 0 && value !== 1)
-    throw new ProtocolError('bad_message', `knob.value: thp is 0 (off) or 1 (on), got ${value}`);
+  const problem = knobProblem(knob, value, guestMiB);
+  if (problem) throw new ProtocolError('bad_message', `knob.value: ${problem}`);
 }
 
 /**
@@ -69,6 +57,8 @@ export class LiveRun {
     readonly spec: RunSpec,
     cfg: ServerConfig,
     from?: Comparison,
+    /** Who created it (quotas count runs and forks by client). */
+    readonly origin: { client: string; fork: boolean } = { client: 'local', fork: false },
   ) {
     const s = spec.scenario;
     let cmp = from;
@@ -112,6 +102,7 @@ export class LiveRun {
       series: this.history,
       mapHistory: this.mapHistory,
       timeClassRefreshMs: this.timeClassRefreshMs,
+      behind: () => this.player.playing && this.player.speedReached() < 0.9 * this.player.speed,
     });
     this.player = new Player(
       cmp,

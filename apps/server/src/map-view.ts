@@ -52,7 +52,13 @@ export class RunMap {
    * Bring the words up to date with `sim`. `dirty` is the event log's dirty map (cleared here);
    * null recomputes every page (the simulation was replaced by a restore, or it is the first).
    */
-  update(sim: Simulation, dirty: Uint8Array | null, now = performance.now()): void {
+  update(
+    sim: Simulation,
+    dirty: Uint8Array | null,
+    now = performance.now(),
+    /** Someone watches a time-dependent lens (heat, belief): run the rolling sweep. */
+    sweep = true,
+  ): void {
     const c = new PageClassifier(sim);
     this.changeCount = 0;
     if (dirty === null || this.lastUpdate === -Infinity) {
@@ -63,7 +69,7 @@ export class RunMap {
     }
     this.full = false;
     const elapsed = Math.min(this.refreshMs, Math.max(0, now - this.lastUpdate));
-    let sweepLeft = Math.ceil((this.chunks * elapsed) / this.refreshMs);
+    let sweepLeft = sweep ? Math.ceil((this.chunks * elapsed) / this.refreshMs) : 0;
     this.lastUpdate = now;
     for (let k = 0; k < this.chunks; k++) {
       if (!dirty[k]) continue;

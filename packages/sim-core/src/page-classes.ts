@@ -86,7 +86,9 @@ export class PageClassifier {
   private readonly spte4k: Uint8Array;
   private readonly spte2m: Uint8Array;
   /** lastTouch values above these are younger than each heat threshold (relative to touchEpoch). */
-  private readonly heatFrom: [number, number, number];
+  private readonly heat0: number;
+  private readonly heat1: number;
+  private readonly heat2: number;
   private readonly hotFrom: number;
 
   constructor(sim: Simulation) {
@@ -101,43 +103,49 @@ export class PageClassifier {
     // lastTouch holds reference index + 1 − touchEpoch (0 = never)
     const rel = (ageRefs: number) => Math.max(0, h.now + 1 - ageRefs - h.touchEpoch);
     const rate = sim.scenario.rate;
-    this.heatFrom = [
-      rel(HEAT_SECONDS[0] * rate),
-      rel(HEAT_SECONDS[1] * rate),
-      rel(HEAT_SECONDS[2] * rate),
-    ];
-    // Nothing is hot before the ground truth starts counting (the boot scan touches everything).
-    this.hotFrom = h.now < h.cfg.truthFromRefs ? Infinity : rel(h.cfg.hotWindowRefs);
+    this.heat0 = rel(HEAT_SECONDS[0] * rate);
+    this.heat1 = rel(HEAT_SECONDS[1] * rate);
+    this.heat2 = rel(HEAT_SECONDS[2] * rate);
+    // Nothing is hot before the ground truth starts counting (the boot scan touches everything);
+    // lastTouch stays below 2^30, so 2^31 is "never" as a small integer.
+    this.hotFrom = h.now < h.cfg.truthFromRefs ? 2 ** 31 : rel(h.cfg.hotWindowRefs);
   }
 
   /** The packed class word of gfn g. */
   word(g: number): number {
+    // Imported constants are module bindings; as locals they are plain constants to the JIT
+    // (the same finding as the old page view: measurably faster in this loop).
+    const TAIL = PG_TAIL;
+    const HEAD_OR_TAIL = PG_HEAD | PG_TAIL;
+    const PRESENT = PG_PRESENT;
+    const SWAPCACHE = PG_SWAPCACHE;
+    const ACTIVE = PG_ACTIVE;
+    const SPTE = SPTE_PRESENT;
+    const SHIFT = HPAGE_SHIFT;
     const fl = this.flags[g];
-    const head = fl & PG_TAIL ? (g >>> HPAGE_SHIFT) << HPAGE_SHIFT : g;
-    const hf = this.flags[head];
+    const frame = g >>> SHIFT;
+    const hf = fl & TAIL ? this.flags[frame << SHIFT] : fl;
     const t = this.touch[g];
     let res: number;
-    if (fl & PG_PRESENT) {
-      if (fl & PG_SWAPCACHE) res = RES_SWAPCACHE;
-      else {
-        // An aliased gfn is mapped if its first alias is (the guest's own address).
-        const mapped = this.spte4k[g] | this.spte2m[g >>> HPAGE_SHIFT];
-        res = mapped & SPTE_PRESENT ? RES_EPT_MAPPED : RES_UNMAPPED;
-      }
+    let lru = LRU_CLASS_NONE;
+    if (fl & PRESENT) {
+      lru = hf & ACTIVE ? LRU_CLASS_ACTIVE : LRU_CLASS_INACTIVE;
+      if (fl & SWAPCACHE) res = RES_SWAPCACHE;
+      // An aliased gfn is mapped if its first alias is (the guest's own address).
+      else res = (this.spte4k[g] | this.spte2m[frame]) & SPTE ? RES_EPT_MAPPED : RES_UNMAPPED;
     } else res = this.slot[g] >= 0 ? RES_SWAPPED : RES_UNTOUCHED;
-    const lru =
-      fl & PG_PRESENT ? (hf & PG_ACTIVE ? LRU_CLASS_ACTIVE : LRU_CLASS_INACTIVE) : LRU_CLASS_NONE;
-    const hot = t > this.hotFrom;
     const belief =
-      hot && res === RES_SWAPPED ? BELIEF_HOT_SWAPPED : BELIEF_OF_VERDICT[this.verdict[g]];
-    const f = this.heatFrom;
-    const heat = t === 0 ? HEAT_NEVER : t > f[0] ? 0 : t > f[1] ? 1 : t > f[2] ? 2 : 3;
-    const frame = g >>> HPAGE_SHIFT;
+      t > this.hotFrom && res === RES_SWAPPED
+        ? BELIEF_HOT_SWAPPED
+        : BELIEF_OF_VERDICT[this.verdict[g]];
+    const heat =
+      t === 0 ? HEAT_NEVER : t > this.heat0 ? 0 : t > this.heat1 ? 1 : t > this.heat2 ? 2 : 3;
     let huge = HUGE_NONE;
-    if (hf & PG_HEAD && fl & (PG_HEAD | PG_TAIL)) {
-      if (this.thp[frame] & THP_COLLAPSED) huge = HUGE_COLLAPSED;
-      else huge = this.spte2m[frame] & SPTE_PRESENT ? HUGE_THP_2M : HUGE_THP_4K;
-    } else if (this.thp[frame] & THP_SPLIT_ONCE) huge = HUGE_SPLIT;
+    const history = this.thp[frame];
+    if (hf & PG_HEAD && fl & HEAD_OR_TAIL) {
+      if (history & THP_COLLAPSED) huge = HUGE_COLLAPSED;
+      else huge = this.spte2m[frame] & SPTE ? HUGE_THP_2M : HUGE_THP_4K;
+    } else if (history & THP_SPLIT_ONCE) huge = HUGE_SPLIT;
     return res | (lru << 3) | (belief << 6) | (heat << 9) | (huge << 12);
   }
 
