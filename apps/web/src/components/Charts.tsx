@@ -14,6 +14,7 @@ import {
 import { runColours } from '../palette.ts';
 import { useClock, useConn, useHistory, useSeries, useUi } from '../store.ts';
 import { seekTo } from '../actions.ts';
+import { useThrottledVersion } from '../throttle.ts';
 
 /**
  * The charts row (SERIES store), the address × time heatmaps (MAP_HISTORY store) and the
@@ -49,7 +50,7 @@ function useDomain(): [number, number] {
 
 export function ChartsRow() {
   const welcome = useConn((s) => s.welcome);
-  const version = useSeries((s) => s.version);
+  const version = useThrottledVersion(useSeries, 200);
   const [hover, setHover] = useState<number | null>(null);
   const [brush, setBrush] = useState<[number, number] | null>(null);
   const auto = useDomain();
@@ -106,7 +107,7 @@ export function ChartsRow() {
 
 export function HeatmapRow() {
   const welcome = useConn((s) => s.welcome);
-  const version = useHistory((s) => s.version);
+  const version = useThrottledVersion(useHistory, 500);
   const cls = useUi((s) => s.heatClass);
   const domain = useDomain();
   if (!welcome) return null;

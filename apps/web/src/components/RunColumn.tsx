@@ -3,6 +3,7 @@ import { fmtDelta, fmtInt } from '../format.ts';
 import { runColour } from '../map/colours.ts';
 import { MemoryMap } from '../map/MemoryMap.tsx';
 import { FIGURES } from './figures.ts';
+import { useThrottledVersion } from '../throttle.ts';
 
 /** One line on what each policy does, when /api/policies has not answered (or lacks it). */
 const FALLBACK: Record<string, string> = {
@@ -38,7 +39,7 @@ export function RunColumn({ run, policy }: { run: number; policy: string }) {
 }
 
 function Figures({ run }: { run: number }) {
-  useCounters((s) => s.version);
+  useThrottledVersion(useCounters, 100);
   const values = useCounters.getState().values;
   const welcome = useConn((s) => s.welcome);
   if (!welcome) return null;
