@@ -21,6 +21,7 @@ import type { ServerConfig } from './config.ts';
 import { CounterHistory } from './history.ts';
 import { DERIVED_NAMES, StreamHub } from './hub.ts';
 import { knobProblem } from './knob-ranges.ts';
+import { BookmarkFinder } from './bookmarks.ts';
 import { MapHistory } from './map-history.ts';
 import { Player } from './player.ts';
 import { descriptorOf, type RunSpec } from './run-spec.ts';
@@ -45,6 +46,7 @@ export class LiveRun {
   readonly mapHistory: MapHistory;
   readonly hub: StreamHub;
   readonly createdAt = Date.now();
+  readonly bookmarks: BookmarkFinder;
   /** Wall time within which every page's time-dependent classes are recomputed. */
   readonly timeClassRefreshMs: number;
   /** A page-history replay is running (one at a time per run). */
@@ -71,6 +73,7 @@ export class LiveRun {
         cmp.reset(); // applies the knobs recorded at reference 0; later ones apply as the run reaches them
       }
     }
+    this.bookmarks = new BookmarkFinder(s.rate);
     this.history = new CounterHistory(
       spec.policies.length,
       ALL_COUNTERS.names.length,
@@ -107,7 +110,10 @@ export class LiveRun {
     this.player = new Player(
       cmp,
       {
-        onAdvance: () => this.hub.publish(!this.player?.busy),
+        onAdvance: () => {
+          this.findBookmarks();
+          this.hub.publish(!this.player?.busy);
+        },
         onState: () => {
           // playing samples events, stepping keeps them all
           this.hub.syncEventMode();
@@ -126,6 +132,12 @@ export class LiveRun {
 
   get cmp(): Comparison {
     return this.player.cmp;
+  }
+
+  /** New notable moments in the counter history: tell every viewer. */
+  private findBookmarks(): void {
+    if (this.bookmarks.update(this.history, this.cmp))
+      this.hub.broadcast({ type: 'bookmarks', bookmarks: this.bookmarks.list(this.cmp) });
   }
 
   /** The run as it is now described: its spec with the knob log recorded so far. */
@@ -184,6 +196,7 @@ export class LiveRun {
       },
       heatSeconds: [...HEAT_SECONDS],
       timeClassRefreshMs: this.timeClassRefreshMs,
+      bookmarks: this.bookmarks.list(this.cmp),
       legendNotes: {
         ...LEGEND_NOTES,
         timeClasses: `Heat, and "hot" in belief vs truth, are recomputed for every page at least every ${this.timeClassRefreshMs / 1000} s of wall time; the other classes are current at every frame.`,
@@ -202,6 +215,8 @@ export class LiveRun {
   setKnob(knob: KnobName, value: number): void {
     checkKnob(knob, value, this.spec.scenario.guest.memoryMiB);
     this.player.setKnob((cmp) => cmp.setKnob(knob, value));
+    this.bookmarks.update(this.history, this.cmp);
+    this.hub.broadcast({ type: 'bookmarks', bookmarks: this.bookmarks.list(this.cmp) });
   }
 
   /** The spec of a fork at the current reference: the same run, with the knobs applied so far. */

@@ -180,6 +180,8 @@ export interface WelcomeMsg {
   timeClassRefreshMs: number;
   /** The legend's sentences about cells, as the server computes them. */
   legendNotes: Record<string, string>;
+  /** Notable moments found so far (later ones come in `bookmarks` messages). */
+  bookmarks: Bookmark[];
   state: RunState;
   limits: {
     maxMessageBytes: number;
@@ -190,6 +192,23 @@ export interface WelcomeMsg {
     maxEventsPerSecond: number;
   };
 }
+export type BookmarkKind = 'limit_hit' | 'aging_unmap' | 'hot_swapped' | 'thp_split' | 'knob';
+/** A notable moment of a run, for the timeline (found by the server from the run's counters). */
+export interface Bookmark {
+  kind: BookmarkKind;
+  /** The run it happened in (index in `policies`); null for one that concerns all (a knob). */
+  run: number | null;
+  /** The state right after the reference that did it. */
+  refIndex: number;
+  time: number;
+  label: string;
+}
+/** Every bookmark found so far, in time order: on join and whenever one is found or dropped. */
+export interface BookmarksMsg {
+  type: 'bookmarks';
+  bookmarks: Bookmark[];
+}
+
 /** The answer to a viewport message: CELLS frames for it carry `viewport`. */
 export interface ViewportReply {
   type: 'viewport';
@@ -229,7 +248,7 @@ export interface ErrorMsg {
   message: string;
 }
 export type ServerMessage =
-  WelcomeMsg | StateMsg | AckMsg | RoleMsg | ForkedMsg | ErrorMsg | ViewportReply;
+  WelcomeMsg | StateMsg | AckMsg | RoleMsg | ForkedMsg | ErrorMsg | ViewportReply | BookmarksMsg;
 
 // ---- validation ----
 
