@@ -2,7 +2,8 @@
  * Benchmark: sweeps. Runs per second of a sweep of the classic preset on this machine's worker
  * threads, one thread against every core (the goal: ≥ 0.8 × linear), and queued through BullMQ
  * on a local redis-server with one and with two `npm run worker` processes, with the queue's
- * overhead per job. Each measurement runs seeds of its own, so nothing queued is a cached result.
+ * overhead per job (on near-empty jobs). Each measurement runs seeds of its own, so nothing queued
+ * is a cached result.
  */
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
@@ -39,6 +40,26 @@ function planOf(firstSeed: number, jobs: number, seconds: number): SweepPlan {
       axes: { seed: { from: firstSeed, to: firstSeed + jobs - 1 } },
       policies: POLICIES,
       seconds,
+    }),
+  );
+}
+
+/** Jobs with next to nothing to simulate: their wall time is the cost of handing a job out. */
+function emptyPlan(firstSeed: number, jobs: number): SweepPlan {
+  return expandSweep(
+    parseSweep({
+      name: `bench-empty-${firstSeed}`,
+      base: {
+        name: 'empty',
+        guest: { memoryMiB: 4 },
+        host: { memcgLimitMiB: 4, swapMiB: 0 },
+        rate: 1000,
+        boot: false,
+        workload: { type: 'uniform' },
+        seconds: 0.01,
+      },
+      axes: { seed: { from: firstSeed, to: firstSeed + jobs - 1 } },
+      policies: POLICIES,
     }),
   );
 }
@@ -168,9 +189,23 @@ async function run(
         });
       }
       const localOneWall = (jobs * POLICIES.length) / one;
-      const overheadMs = ((q.get(1)! - localOneWall) / jobs) * 1000;
+      // The queue's own cost, from jobs that simulate next to nothing: one worker through Redis
+      // against one local thread, per job.
+      const nEmpty = quick ? 20 : 60;
+      const emptyQueued = await timeQueued(
+        redis.url,
+        1,
+        emptyPlan(seed, nEmpty),
+        emptyPlan(seed + 500, 3),
+      );
+      seed += 1000;
+      const emptyLocal = (await timeLocal(emptyPlan(seed, nEmpty), emptyPlan(seed + 500, 3), 1))
+        .wallSeconds;
+      seed += 1000;
+      const overheadMs = ((emptyQueued - emptyLocal) / nEmpty) * 1000;
+      log(`  queue overhead: ${round(overheadMs)} ms per job`);
       figures.push({
-        name: 'queue overhead per job (1 worker vs 1 local thread)',
+        name: `queue overhead per job (${nEmpty} near-empty jobs, 1 worker against 1 local thread)`,
         value: round(overheadMs),
         unit: 'ms',
       });
@@ -216,7 +251,10 @@ async function run(
       `in each job (${jobs * POLICIES.length} runs). Local: a pool of worker threads, started and warmed up on ` +
       `other seeds first, timed from the first job to the last result. Queued: a redis-server on loopback started ` +
       `for the bench, one or two \`npm run worker -- --threads 1\` processes (warmed up likewise), the submitter in ` +
-      `this process; every measurement runs seeds of its own, so none is answered from Redis.`,
+      `this process; every measurement runs seeds of its own, so none is answered from Redis. The queue's overhead ` +
+      `is measured on jobs that simulate next to nothing (a 4 MiB guest for 10 references), one worker process ` +
+      `against one local thread. CPU time per run is each thread's own (/proc/thread-self/stat), which other ` +
+      `load changes far less than wall time.`,
     notes: [
       queuedNote,
       `1-minute load average ${round(loadBefore)} before and ${round(loadavg()[0])} after, on ${cores} cores: ` +
