@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DESKTOP,
@@ -45,6 +46,23 @@ describe('keyboard and controls', () => {
     expect(await help.textContent()).toContain('play / pause');
     await page.keyboard.press('Escape');
     await help.waitFor({ state: 'detached' });
+    // exports: the counter history as CSV, the maps as PNG
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    expect(csv.suggestedFilename()).toMatch(/\.csv$/);
+    expect(readFileSync((await csv.path())!, 'utf8')).toMatch(/^time_s,ref_index,policy,/);
+    const [png] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export PNG' }).click(),
+    ]);
+    expect(png.suggestedFilename()).toMatch(/\.png$/);
+    expect(
+      readFileSync((await png.path())!)
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
     await page.context().close();
   });
 

@@ -115,9 +115,29 @@ describe('the comparison', () => {
       .toMatch(/^\+\d/);
     await shot(page, 'desktop-playing-comparison');
 
-    // every chart received data
-    const charts = page.locator('[role="img"][aria-label$=" chart"]');
-    expect(await charts.count()).toBeGreaterThanOrEqual(7);
+    // every chart received data: its text alternative states a latest value for every run
+    const summaries = await page
+      .locator('[role="img"][aria-label$=" chart"]')
+      .evaluateAll((els) =>
+        els.map(
+          (e) =>
+            `${e.getAttribute('aria-label')}: ${document.getElementById(e.getAttribute('aria-describedby') ?? '')?.textContent ?? ''}`,
+        ),
+      );
+    expect(summaries.length).toBeGreaterThanOrEqual(7);
+    for (const s of summaries) {
+      expect(s).not.toMatch(/no data/);
+      expect(s).toMatch(/always-old .* at .*unmap-emulation .* at /);
+    }
+    for (const name of [
+      'EPT violations/s chart',
+      'Major faults/s chart',
+      'cgroup usage vs limit chart',
+    ])
+      expect(
+        summaries.some((s) => s.startsWith(name)),
+        name,
+      ).toBe(true);
 
     // each lens draws differently
     const hashes = new Set<number>();
