@@ -21,6 +21,8 @@ const POLICIES = ['always-old', 'unmap-emulation', 'ept-ad-bits'];
 export interface SweepBenchOptions {
   jobs?: number;
   seconds?: number;
+  /** Measure the queued runs too (default: when redis-server is installed). */
+  queued?: boolean;
 }
 
 export function sweepBench(opts: SweepBenchOptions = {}): BenchEntry {
@@ -173,7 +175,7 @@ async function run(
     });
 
   let queuedNote = 'not measured: redis-server is not installed';
-  if (hasRedis()) {
+  if (opts.queued ?? hasRedis()) {
     const redis = await startRedis();
     try {
       const q = new Map<number, number>();
