@@ -1,5 +1,11 @@
 import { POLICY_NAMES, type HostKernel } from '@agelab/ept-model';
 import * as z from 'zod';
+import {
+  DEFAULT_SCENARIO_LIMITS,
+  checkCost,
+  checkStructure,
+  type ScenarioLimits,
+} from './scenario-limits.ts';
 
 const MiB = (min: number, max: number) => z.number().min(min).max(max);
 
@@ -161,7 +167,13 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 /** Validate a scenario (parsed JSON), with cross-field checks the schema cannot express. */
-export function parseScenario(input: unknown): Scenario {
+export function parseScenario(
+  input: unknown,
+  limits: ScenarioLimits = DEFAULT_SCENARIO_LIMITS,
+): Scenario {
+  // bounded structure first: the schema's recursion must never see an unbounded tree
+  const structural = checkStructure(input, limits);
+  if (structural.length) throw new ScenarioError(structural);
   const r = scenarioSchema.safeParse(input, { reportInput: true });
   if (!r.success) throw new ScenarioError(r.error.issues.map(describeIssue));
   const s = r.data;
@@ -195,6 +207,7 @@ export function parseScenario(input: unknown): Scenario {
     problems.push(
       `guest.aliases.sizeMiB: ${s.guest.aliases.sizeMiB} is larger than the guest (${guest} MiB)`,
     );
+  problems.push(...checkCost(s.workload, guest, limits));
   if (problems.length) throw new ScenarioError(problems);
   return s;
 }
@@ -213,3 +226,4 @@ export const MIB_PAGES = 256;
 export const pagesOf = (mib: number): number => Math.round(mib * MIB_PAGES);
 
 export { POLICY_NAMES };
+export { DEFAULT_SCENARIO_LIMITS, workloadCost, type ScenarioLimits } from './scenario-limits.ts';
