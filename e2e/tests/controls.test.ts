@@ -68,6 +68,7 @@ describe('keyboard and controls', () => {
 
   it('a knob applies on release, not on every arrow-key step, and is recorded', async () => {
     const { page } = await openPage(lab);
+    const before = new URL(page.url()).searchParams.get('d');
     const limit = page.getByLabel('cgroup limit', { exact: true });
     await limit.focus();
     await page.keyboard.press('ArrowLeft');
@@ -78,6 +79,8 @@ describe('keyboard and controls', () => {
     await expect
       .poll(() => page.locator('ol.knoblog li').allTextContents())
       .toEqual([expect.stringMatching(/limitMiB = 104/)]);
+    // the link's descriptor now carries the knob log (a rebuilt run replays it)
+    await expect.poll(() => new URL(page.url()).searchParams.get('d')).not.toBe(before);
     await page.context().close();
   });
 

@@ -94,8 +94,10 @@ describe('the comparison', () => {
   it('after the same simulated time always-old swaps out hot pages and faults more; the patch pays in EPT violations', async () => {
     const { page } = await openPage(lab);
     // past boot (the first 10 s fill the cgroup under every policy), over 50 simulated seconds:
-    // the timeline seeks there (Home, two pages of 5 s, then End = the scenario's 60 s)
-    await timelineKeys(page, ['Home', 'PageUp', 'PageUp']);
+    // the timeline seeks there (two pages of 5 s, then End = the scenario's 60 s)
+    await timelineKeys(page, ['PageUp']);
+    await timeIs(page, 5);
+    await timelineKeys(page, ['PageUp']);
     await timeIs(page, 10);
     const start = [await figures(page, 0), await figures(page, 1)];
     await timelineKeys(page, ['End']);

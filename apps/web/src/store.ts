@@ -1,5 +1,11 @@
 import { create } from 'zustand';
-import type { Role, RunState, WelcomeMsg, ViewportReply } from '@agelab/protocol';
+import {
+  HISTORY_CLASSES,
+  type Role,
+  type RunState,
+  type WelcomeMsg,
+  type ViewportReply,
+} from '@agelab/protocol';
 import type { FieldIssue, PolicyInfo, PresetInfo, ScenarioJson } from './api.ts';
 import type { CellBuffer } from './map/cells.ts';
 import type { HistoryBuffer, SeriesBuffer } from './charts/series.ts';
@@ -127,7 +133,7 @@ export const useUi = create<UiState>(() => ({
   zoom: null,
   hover: null,
   mapSize: { w: 0, h: 0 },
-  heatClass: 1,
+  heatClass: Math.max(0, HISTORY_CLASSES.indexOf('hot_swapped')),
   helpOpen: false,
   forkAsk: false,
   editorOpen: false,

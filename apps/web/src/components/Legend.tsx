@@ -1,4 +1,5 @@
 import { LEGEND_NOTES } from '@agelab/protocol';
+import { isAlarm } from '../palette.ts';
 import { useConn, useUi } from '../store.ts';
 import { lensColours } from '../map/colours.ts';
 import { lensInfo } from '../map/lens.ts';
@@ -50,6 +51,12 @@ export function Legend() {
           <li key={label} data-class={info.classes[c]}>
             <span className="swatch" style={{ background: colours[c] }} />
             {label}
+            {isAlarm(lens, info.classes[c]) && (
+              <span className="alarm" title="shown whenever any page of a cell is in it">
+                {' '}
+                (alarm)
+              </span>
+            )}
           </li>
         ))}
       </ul>
