@@ -293,7 +293,10 @@ export class StreamHub {
     const dtEvents = Math.max(1, t0 - this.lastEvents) / 1000;
     this.lastEvents = t0;
     const t1 = performance.now();
-    this.buildCost = t1 - t0;
+    // A full rebuild (a join, a restore, a new viewport) is a one-off: throttling the next
+    // publishes by it would stall a large guest's viewers for seconds. The throttle follows the
+    // cost of publishes that only brought things up to date.
+    if (!this.rebuilt) this.buildCost = t1 - t0;
     let behind = false;
     for (const v of this.viewers) {
       if (v.socket.readyState !== OPEN) continue;
@@ -310,7 +313,11 @@ export class StreamHub {
   }
 
   /** Page maps of the watched runs up to date, then every viewport's cells counted once. */
+  /** The last updateViews recomputed a whole run map or a new cell view. */
+  private rebuilt = false;
+
   private updateViews(cmp: Comparison, refIndex: number, now: number): void {
+    this.rebuilt = false;
     const watched = new Set<number>();
     // Runs someone watches in a lens whose classes change with time alone (belief, heat).
     const timed = new Set<number>();
@@ -331,6 +338,7 @@ export class StreamHub {
       // A restored simulation (seek back, reset) is another object: recompute all of it.
       const same = this.mapSims[r] === sim && sim.events.dirty !== null;
       map.update(sim, same ? sim.events.dirty : null, now, timed.has(r));
+      if (map.full) this.rebuilt = true;
       if (!same) sim.events.trackDirty(sim.guestPages).fill(0);
       this.mapSims[r] = sim;
     });
@@ -342,6 +350,7 @@ export class StreamHub {
         if (!sv) {
           const view = new CellView(vp.spec);
           view.computeAll(map);
+          this.rebuilt = true;
           sv = { run: r, view, version: 0, delta: null, keyframe: null, used: true };
           this.views.set(vp.key, sv);
           continue;

@@ -35,10 +35,18 @@ const cells: fc.Arbitrary<FrameBody> = fc
       from: fc.integer({ min: 0, max: 2 ** 40 }),
       span: fc.integer({ min: 1, max: 2 ** 30 }),
     }),
-    fc.array(fc.tuple(u32, fc.array(byte, { minLength: 5, maxLength: 5 })), { maxLength: 300 }),
+    fc.array(
+      fc.tuple(
+        fc.integer({ min: 0, max: 2 ** 32 - 2 }),
+        fc.array(byte, { minLength: 5, maxLength: 5 }),
+      ),
+      { maxLength: 300 },
+    ),
   )
-  .map(([b, h, rows]) => {
+  .map(([b, h, raw]) => {
     const per = h.single ? 1 : h.classes;
+    // a delta lists distinct cells in ascending order
+    const rows = [...new Map(raw.map((r) => [r[0], r])).values()].sort((x, y) => x[0] - y[0]);
     const n = rows.length;
     return {
       type: FRAME.CELLS,
@@ -49,7 +57,7 @@ const cells: fc.Arbitrary<FrameBody> = fc
       flags:
         (h.delta ? CELLS_DELTA : 0) | (h.single ? CELLS_SINGLE : 0) | (h.shares ? CELLS_SHARES : 0),
       // a keyframe lists every cell; a delta names a few of a larger viewport
-      cells: h.delta ? n + 7 : n,
+      cells: h.delta ? 2 ** 32 - 1 : n,
       from: h.from,
       to: h.from + h.span,
       index: h.delta ? Uint32Array.from(rows.map((r) => r[0])) : new Uint32Array(0),
@@ -228,6 +236,43 @@ describe('binary frames, version 2', () => {
     expect(v.getUint8(3)).toBe(FRAME.CELLS);
     expect(v.getFloat64(16, true)).toBe(42);
     expect(f.length).toBe(HEADER_BYTES + 40 + 3);
+  });
+
+  it("lists a delta's cells as varint gaps: one byte a cell for near neighbours", () => {
+    const index = Uint32Array.of(3, 4, 130, 100_000);
+    const f = encodeFrame({
+      type: FRAME.CELLS,
+      runIndex: 0,
+      refIndex: 0,
+      viewport: 1,
+      lens: 0,
+      classes: 5,
+      flags: CELLS_DELTA | CELLS_SINGLE,
+      cells: 1 << 20,
+      from: 0,
+      to: 1 << 20,
+      index,
+      values: Uint8Array.of(1, 2, 3, 4),
+    });
+    // gaps 3, 0, 125, 99869: 1 + 1 + 1 + 3 bytes
+    expect(f.length).toBe(HEADER_BYTES + 40 + 6 + 4);
+    expect(decodeFrame(f)).toMatchObject({ index, values: Uint8Array.of(1, 2, 3, 4) });
+    expect(() =>
+      encodeFrame({
+        type: FRAME.CELLS,
+        runIndex: 0,
+        refIndex: 0,
+        viewport: 1,
+        lens: 0,
+        classes: 5,
+        flags: CELLS_DELTA | CELLS_SINGLE,
+        cells: 10,
+        from: 0,
+        to: 10,
+        index: Uint32Array.of(5, 2),
+        values: Uint8Array.of(1, 2),
+      }),
+    ).toThrow(/not ascending/);
   });
 
   it('refuses to encode cells whose values do not match their count', () => {

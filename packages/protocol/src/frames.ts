@@ -129,7 +129,7 @@ const EVENTS_HEAD = 16;
 function payloadBytes(f: FrameBody): number {
   switch (f.type) {
     case FRAME.CELLS:
-      return CELLS_HEAD + f.index.length * 4 + f.values.length;
+      return CELLS_HEAD + gapBytes(f.index) + f.values.length;
     case FRAME.COUNTERS:
       return COUNTERS_HEAD + f.values.length * 8;
     case FRAME.SERIES:
@@ -139,6 +139,70 @@ function payloadBytes(f: FrameBody): number {
     case FRAME.EVENTS:
       return EVENTS_HEAD + pad8(f.kind.length) + f.kind.length * 18;
   }
+}
+
+/**
+ * A delta's cell indices, ascending, as LEB128 varints of the gaps between them (the first is
+ * the index itself, each next one index − previous − 1): scattered changes over a large
+ * viewport cost one or two bytes a cell instead of four.
+ */
+function gapBytes(index: Uint32Array): number {
+  let n = 0;
+  for (let i = 0, prev = -1; i < index.length; prev = index[i++]) {
+    let gap = index[i] - prev - 1;
+    do {
+      n++;
+      gap = Math.floor(gap / 128);
+    } while (gap > 0);
+  }
+  return n;
+}
+
+function writeGaps(bytes: Uint8Array, o: number, index: Uint32Array, cells: number): number {
+  for (let i = 0, prev = -1; i < index.length; prev = index[i++]) {
+    check(
+      index[i] > prev && index[i] < cells,
+      `cells: delta index ${index[i]} is not ascending below ${cells}`,
+    );
+    let gap = index[i] - prev - 1;
+    while (gap >= 128) {
+      bytes[o++] = (gap % 128) | 128;
+      gap = Math.floor(gap / 128);
+    }
+    bytes[o++] = gap;
+  }
+  return o;
+}
+
+function readGaps(
+  bytes: Uint8Array,
+  o: number,
+  end: number,
+  n: number,
+  cells: number,
+): Uint32Array {
+  const out = new Uint32Array(n);
+  let prev = -1;
+  for (let i = 0; i < n; i++) {
+    let gap = 0;
+    let scale = 1;
+    for (;;) {
+      if (o >= end)
+        throw new ProtocolError('bad_frame', `cells: index ${i} of ${n} runs past its block`);
+      const b = bytes[o++];
+      gap += (b & 127) * scale;
+      if (b < 128) break;
+      scale *= 128;
+      if (scale > 2 ** 35)
+        throw new ProtocolError('bad_frame', `cells: index ${i} is too long a varint`);
+    }
+    const at = prev + 1 + gap;
+    if (at >= cells)
+      throw new ProtocolError('bad_frame', `cells: index ${at} is past the ${cells} cells`);
+    out[i] = prev = at;
+  }
+  if (o !== end) throw new ProtocolError('bad_frame', 'cells: index block longer than its indices');
+  return out;
 }
 
 function check(ok: boolean, message: string): void {
@@ -172,8 +236,8 @@ export function encodeFrame(f: FrameBody): Uint8Array<ArrayBuffer> {
       v.setUint32(o + 12, n, true);
       v.setFloat64(o + 16, f.from, true);
       v.setFloat64(o + 24, f.to, true);
-      o += CELLS_HEAD;
-      for (let i = 0; i < f.index.length; i++, o += 4) v.setUint32(o, f.index[i], true);
+      v.setUint32(o + 32, gapBytes(f.index), true);
+      o = writeGaps(bytes, o + CELLS_HEAD, f.index, f.cells);
       bytes.set(f.values, o);
       break;
     }
@@ -301,10 +365,13 @@ export function decodeFrame(input: ArrayBuffer | Uint8Array): Frame {
       };
       if (!delta && n !== cells)
         throw new ProtocolError('bad_frame', `cells: a keyframe of ${cells} cells lists ${n}`);
-      need(bytes, o + CELLS_HEAD + (delta ? n * 4 : 0) + n * per, 'cells');
+      const indexBytes = v.getUint32(o + 32, true);
+      if (!delta && indexBytes !== 0)
+        throw new ProtocolError('bad_frame', 'cells: a keyframe lists no index');
+      need(bytes, o + CELLS_HEAD + indexBytes + n * per, 'cells');
       o += CELLS_HEAD;
-      const index = new Uint32Array(delta ? n : 0);
-      for (let i = 0; i < index.length; i++, o += 4) index[i] = v.getUint32(o, true);
+      const index = delta ? readGaps(bytes, o, o + indexBytes, n, cells) : new Uint32Array(0);
+      o += indexBytes;
       return { type, ...base, ...head, index, values: bytes.slice(o, o + n * per) };
     }
     case FRAME.COUNTERS: {

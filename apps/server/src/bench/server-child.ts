@@ -10,7 +10,8 @@ import type { ChildReply, ParentRequest } from './server-process.ts';
 const send = (m: ChildReply) => process.send?.(m);
 
 async function main(): Promise<void> {
-  // Viewer cap raised for the 200-viewer benchmark and the guest limit for the 16M-page one;
+  // Viewer cap raised for the 200-viewer benchmark, the guest limit and page budget for the
+  // 16M-page one;
   // everything else on the server's defaults.
   const config = loadConfig({
     ...process.env,
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
     HOST: '127.0.0.1',
     AGELAB_MAX_VIEWERS_PER_RUN: '1000',
     AGELAB_MAX_GUEST_MIB: '65536',
+    AGELAB_MAX_PAGES: String(2 ** 26),
   });
   const app = await buildApp(config, { logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
