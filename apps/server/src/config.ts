@@ -14,6 +14,27 @@ export interface ServerConfig {
   maxPolicies: number;
   /** Most live runs and comparisons at once. */
   maxRuns: number;
+  /**
+   * Server-wide page budget: the sum over live runs of guest pages × policies (default 4 runs of
+   * a 4 GiB guest × 3 policies = 12M pages, about 6 GiB of simulation state).
+   */
+  maxPages: number;
+  /** Most live runs one client (remote address) may have created with POST /api/runs. */
+  maxRunsPerClient: number;
+  /** Most live forks one client (remote address) may have made. */
+  maxForksPerClient: number;
+  /** Most bytes of tables building one scenario's workload may take (a zipf part: 8 B a page). */
+  maxWorkloadMiB: number;
+  /**
+   * Origins (besides the server's own) allowed to open sockets and send POST/DELETE, e.g.
+   * `http://teacher.example:8080` (AGELAB_ALLOWED_ORIGINS, comma-separated; `*` allows any).
+   */
+  allowedOrigins: string[];
+  /**
+   * Host names (besides IP literals and localhost) the server answers to, e.g. `lab.school.example`
+   * (AGELAB_ALLOWED_HOSTS, comma-separated; `*` allows any): a foreign name means DNS rebinding.
+   */
+  allowedHosts: string[];
   /** Most sockets watching one run. */
   maxViewersPerRun: number;
   /** A run nobody watches or drives for this long is deleted. */
@@ -55,10 +76,16 @@ export interface ServerConfig {
 
 export const DEFAULT_CONFIG: ServerConfig = {
   port: 8080,
-  host: '0.0.0.0',
+  host: '127.0.0.1',
   maxGuestMiB: 4096,
   maxPolicies: 8,
   maxRuns: 16,
+  maxPages: 4 * 3 * 2 ** 20,
+  maxRunsPerClient: 8,
+  maxForksPerClient: 8,
+  maxWorkloadMiB: 16,
+  allowedOrigins: [],
+  allowedHosts: [],
   maxViewersPerRun: 64,
   idleRunMs: 30 * 60_000,
   maxMessageBytes: 4096,
@@ -89,6 +116,10 @@ const NUMERIC_ENV: Record<NumericKey, [env: string, min: number, max: number]> =
   maxGuestMiB: ['AGELAB_MAX_GUEST_MIB', 4, 65536],
   maxPolicies: ['AGELAB_MAX_POLICIES', 1, 16],
   maxRuns: ['AGELAB_MAX_RUNS', 1, 10_000],
+  maxPages: ['AGELAB_MAX_PAGES', 1024, 2 ** 36],
+  maxRunsPerClient: ['AGELAB_MAX_RUNS_PER_CLIENT', 1, 10_000],
+  maxForksPerClient: ['AGELAB_MAX_FORKS_PER_CLIENT', 0, 10_000],
+  maxWorkloadMiB: ['AGELAB_MAX_WORKLOAD_MIB', 1, 1 << 20],
   maxViewersPerRun: ['AGELAB_MAX_VIEWERS_PER_RUN', 1, 100_000],
   idleRunMs: ['AGELAB_IDLE_RUN_MS', 1000, 7 * 86_400_000],
   maxMessageBytes: ['AGELAB_MAX_MESSAGE_BYTES', 64, 1 << 20],
@@ -125,6 +156,14 @@ export function loadConfig(
     cfg[key] = v;
   }
   if (env.HOST) cfg.host = env.HOST;
+  const list = (v: string) =>
+    v
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+  if (env.AGELAB_ALLOWED_ORIGINS) cfg.allowedOrigins = list(env.AGELAB_ALLOWED_ORIGINS);
+  if (env.AGELAB_ALLOWED_HOSTS)
+    cfg.allowedHosts = list(env.AGELAB_ALLOWED_HOSTS).map((h) => h.toLowerCase());
   if (env.AGELAB_WEB_DIST) cfg.webDist = env.AGELAB_WEB_DIST;
   if (env.LOG_LEVEL) cfg.logLevel = env.LOG_LEVEL;
   return cfg;

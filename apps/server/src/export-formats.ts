@@ -1,5 +1,6 @@
 import { ALL_COUNTERS, Comparison, EV } from '@agelab/sim-core';
 import type { LiveRun } from './live-run.ts';
+import { Cancelled } from './page-history.ts';
 
 /** Counter history as CSV: one row per sample and policy, one column per counter (kernel names). */
 export function historyCsv(run: LiveRun): string {
@@ -103,7 +104,14 @@ const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
  */
 export async function perfettoTrace(
   run: LiveRun,
-  opts: { counters: readonly string[]; maxRefs: number; maxSlices: number; sliceMs: number },
+  opts: {
+    counters: readonly string[];
+    maxRefs: number;
+    maxSlices: number;
+    sliceMs: number;
+    /** Set when the client went away: the replay stops at its next slice (throws Cancelled). */
+    signal?: { aborted: boolean };
+  },
 ): Promise<ChromeTrace> {
   const { scenario, policies, seed } = run.spec;
   const rate = scenario.rate;
@@ -188,6 +196,8 @@ export async function perfettoTrace(
       });
     }
     await yieldToLoop();
+    // the client went away, or the run was deleted: stop replaying
+    if (opts.signal?.aborted || run.disposed) throw new Cancelled();
   }
   return {
     traceEvents: events,

@@ -27,6 +27,11 @@ import { Player } from './player.ts';
 import { descriptorOf, type RunSpec } from './run-spec.ts';
 import { SERIES } from './series.ts';
 
+/** Most references one playing move takes (10 simulated ms at rates up to 1M refs/s). */
+export const MAX_QUANTUM_REFS = 10_000;
+/** Most references between two checkpoints, so a seek replays at most this many at once. */
+export const MAX_CHECKPOINT_REFS = 2_000_000;
+
 /** 128 bits from the OS: unguessable ids and tokens, URL-safe. */
 export const randomId = (bytes = 16): string => randomBytes(bytes).toString('base64url');
 
@@ -51,6 +56,8 @@ export class LiveRun {
   readonly timeClassRefreshMs: number;
   /** A page-history replay is running (one at a time per run). */
   historyBusy = false;
+  /** A trace.json export is replaying (one at a time per run). */
+  traceBusy = false;
   lastActive = Date.now();
 
   constructor(
@@ -67,6 +74,9 @@ export class LiveRun {
     if (!cmp) {
       cmp = new Comparison(s, spec.policies, spec.seed, {
         maxCheckpointBytes: cfg.maxCheckpointBytes,
+        // every 5 simulated s, but at most MAX_CHECKPOINT_REFS apart: a seek replays at most that
+        // many references at once whatever the scenario's rate (issue 14, row 4)
+        checkpointEveryRefs: Math.max(4096, Math.min(Math.round(5 * s.rate), MAX_CHECKPOINT_REFS)),
       });
       if (spec.knobs.length) {
         cmp.knobLog = spec.knobs.map((k) => ({ ...k }));
@@ -119,11 +129,14 @@ export class LiveRun {
           this.hub.syncEventMode();
           this.hub.broadcast({ type: 'state', state: this.state() });
         },
+        onFault: (err) => this.fail(err),
       },
       // Playing moves in steps of 10 simulated ms, so a pause lands on a round reference.
       {
         sliceMs: cfg.sliceMs,
-        quantum: Math.max(1, Math.round(s.rate / 100)),
+        // 10 simulated ms, but never more than MAX_QUANTUM_REFS references: a slice's work is
+        // bounded by references whatever the rate (issue 14, row 4)
+        quantum: Math.max(1, Math.min(Math.round(s.rate / 100), MAX_QUANTUM_REFS)),
         history: this.history,
         mapHistory: this.mapHistory,
       },
@@ -224,7 +237,34 @@ export class LiveRun {
     return { ...this.spec, knobs: this.cmp.knobLog.filter((k) => k.at <= this.cmp.refIndex) };
   }
 
+  /** Set when the run ended on an error (`fail`); its viewers were told and closed. */
+  failure: string | null = null;
+  /** Deleted (or failed): exports and replays of it stop. */
+  disposed = false;
+  /** Called once when the run fails, so the registry can drop it. */
+  onFailed: (run: LiveRun) => void = () => {};
+
+  /**
+   * Something inside this run threw while it played: end it with an error to its viewers and
+   * close their sockets; every other run, and the process, go on.
+   */
+  fail(err: unknown): void {
+    if (this.failure !== null) return;
+    this.failure = err instanceof Error ? err.message : String(err);
+    this.player.dispose();
+    for (const v of this.hub.viewers) {
+      this.hub.sendJson(v, {
+        type: 'error',
+        code: 'internal',
+        message: `this run failed and was ended: ${this.failure}`,
+      });
+      v.socket.close(1011, 'run failed');
+    }
+    this.onFailed(this);
+  }
+
   dispose(): void {
+    this.disposed = true;
     this.player.dispose();
     this.hub.close();
   }

@@ -7,6 +7,11 @@ export interface PlayerHooks {
   onAdvance(): void;
   /** A play, step or seek started or ended, or the speed changed. */
   onState(): void;
+  /**
+   * Something threw while the player moved the run on its own (a tick, a coalesced seek): the
+   * player has stopped; the run must end, and nothing else is touched (issue 14, fault isolation).
+   */
+  onFault?(err: unknown): void;
 }
 
 export interface PlayerOptions {
@@ -134,7 +139,7 @@ export class Player {
       this.seekTimer = null;
       const t = this.pendingSeek;
       this.pendingSeek = null;
-      if (t !== null) this.seekNow(t);
+      if (t !== null) this.guarded(() => this.seekNow(t));
     });
   }
 
@@ -200,8 +205,26 @@ export class Player {
     return n;
   }
 
-  private readonly tick = (): void => {
+  /** Run `f`; a throw stops the player and goes to `onFault` instead of up the event loop. */
+  private guarded(f: () => void): void {
+    try {
+      f();
+    } catch (err) {
+      this.stopMotion();
+      this.faulted = true;
+      if (this.hooks.onFault) this.hooks.onFault(err);
+      else throw err;
+    }
+  }
+
+  /** A throw ended this player: it moves no more. */
+  faulted = false;
+
+  private readonly tick = (): void => this.guarded(this.tickNow);
+
+  private readonly tickNow = (): void => {
     this.timer = null;
+    if (this.faulted) return;
     const t0 = this.now();
     const budget = Math.max(1, Math.floor(this.refsPerMs * this.opts.sliceMs));
     const start = this.cmp.refIndex;

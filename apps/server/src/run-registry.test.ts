@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { TestViewer, createRun, listeningApp, until } from './test-support.ts';
 
 describe('idle runs', () => {
-  it('expire on their own once nobody watches or asks, while a watched run stays', async () => {
+  it('expire on their own once their owner neither drives nor watches them, while a driven run stays', async () => {
     const { app, ws } = await listeningApp({ idleRunMs: 1000 });
     const idle = await createRun(app, { preset: 'idle', policy: 'always-old' });
     const watched = await createRun(app, { preset: 'idle', policy: 'always-old' });
     const v = await TestViewer.open(`${ws}/api/runs/${watched.id}/stream`);
     await v.json('welcome');
+    // the owner's socket (authenticated) keeps it; an anonymous viewer would not (issue 14, row 7)
+    await v.request({ type: 'auth', token: watched.token }, 1);
     await until(() => !app.registry.get(idle.id), 5000, 'the idle run to expire');
     expect(app.registry.get(watched.id)).toBeDefined();
     expect((await app.inject(`/api/runs/${idle.id}`)).statusCode).toBe(404);

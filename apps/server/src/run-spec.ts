@@ -1,5 +1,6 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import {
+  DEFAULT_SCENARIO_LIMITS,
   KNOB_NAMES,
   POLICY_NAMES,
   PRESET_NAMES,
@@ -12,6 +13,7 @@ import {
 } from '@agelab/sim-core';
 import type { ServerConfig } from './config.ts';
 import { HttpError } from './errors.ts';
+import { knobProblem } from './knob-ranges.ts';
 
 /** The body of POST /api/runs, as the route schema lets it through. */
 export interface CreateRunBody {
@@ -69,7 +71,10 @@ export function resolveRunSpec(body: CreateRunBody, cfg: ServerConfig): RunSpec 
     scenario = getPreset(body.preset);
   } else {
     try {
-      scenario = parseScenario(body.scenario);
+      scenario = parseScenario(body.scenario, {
+        ...DEFAULT_SCENARIO_LIMITS,
+        maxWorkloadBytes: cfg.maxWorkloadMiB * 2 ** 20,
+      });
     } catch (e) {
       if (e instanceof ScenarioError) throw new HttpError(400, 'bad_scenario', e.message, e.issues);
       throw e;
@@ -110,7 +115,16 @@ export function resolveRunSpec(body: CreateRunBody, cfg: ServerConfig): RunSpec 
         'bad_request',
         `knobs.${i}.knob: "${k.knob}" is not a knob; allowed: ${KNOB_NAMES.join(', ')}`,
       );
-    return { at: k.at, knob: k.knob as KnobChange['knob'], value: k.value };
+    const knob = k.knob as KnobChange['knob'];
+    if (typeof k.at !== 'number' || !Number.isSafeInteger(k.at) || k.at < 0)
+      throw new HttpError(
+        400,
+        'bad_request',
+        `knobs.${i}.at: ${k.at} is not a reference index; allowed whole numbers from 0`,
+      );
+    const problem = knobProblem(knob, k.value, scenario.guest.memoryMiB);
+    if (problem) throw new HttpError(400, 'bad_request', `knobs.${i}.value: ${problem}`);
+    return { at: k.at, knob, value: k.value };
   });
   knobs.sort((a, b) => a.at - b.at);
   return {
@@ -174,7 +188,9 @@ export function bodyOfDescriptor(d: string, maxBytes: number): CreateRunBody {
   if (typeof j !== 'object' || j === null) throw bad('not an object');
   const o = j as Partial<DescriptorJson>;
   if (!Array.isArray(o.P) || !o.P.every((p) => typeof p === 'string')) throw bad('no policies');
-  if (typeof o.S !== 'number') throw bad('no seed');
+  if (typeof o.S !== 'number' || !Number.isInteger(o.S) || o.S < 0 || o.S > 0xffffffff)
+    throw bad('no seed (a whole number from 0 to 4294967295)');
+  if (o.P.length < 1 || o.P.length > 16) throw bad('from 1 to 16 policies');
   if (!Array.isArray(o.k)) throw bad('no knob log');
   const knobs = o.k.map((k, i) => {
     if (

@@ -5,6 +5,7 @@ import { HttpError, errorBodySchema } from '../errors.ts';
 import { TRACE_COUNTERS, historyCsv, historyJson, perfettoTrace } from '../export-formats.ts';
 import { Cancelled, pageHistory } from '../page-history.ts';
 import type { RunRegistry } from '../run-registry.ts';
+import { touchIfOwner } from './runs.ts';
 import { idParams } from './schemas.ts';
 
 export interface ExportPluginOptions {
@@ -30,7 +31,7 @@ export async function exportPlugin(
     },
     async (req, reply) => {
       const run = registry.require(req.params.id);
-      run.touch();
+      touchIfOwner(req, run);
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', `attachment; filename="agelab-${run.id}-history.csv"`)
@@ -69,7 +70,7 @@ export async function exportPlugin(
     },
     async (req, reply) => {
       const run = registry.require(req.params.id);
-      run.touch();
+      touchIfOwner(req, run);
       const gfn = req.params.gfn;
       const pages = run.cmp.sims[0].guestPages;
       if (gfn >= pages)
@@ -93,10 +94,15 @@ export async function exportPlugin(
           'busy',
           'this run is already replaying a page history; try again when it is done',
         );
-      const signal = { aborted: false };
-      // The client went away before the answer: stop replaying.
+      // The client went away before the answer, or the run was deleted: stop replaying.
+      let gone = false;
+      const signal = {
+        get aborted() {
+          return gone || run.disposed;
+        },
+      };
       reply.raw.on('close', () => {
-        if (!reply.raw.writableFinished) signal.aborted = true;
+        if (!reply.raw.writableFinished) gone = true;
       });
       run.historyBusy = true;
       try {
@@ -115,7 +121,7 @@ export async function exportPlugin(
     { schema: { summary: 'Counter history as JSON', params: idParams } },
     async (req) => {
       const run = registry.require(req.params.id);
-      run.touch();
+      touchIfOwner(req, run);
       return historyJson(run);
     },
   );
@@ -138,12 +144,12 @@ export async function exportPlugin(
             },
           },
         },
-        response: errors,
+        response: { ...errors, 429: errorBodySchema },
       },
     },
     async (req, reply) => {
       const run = registry.require(req.params.id);
-      run.touch();
+      touchIfOwner(req, run);
       let counters: readonly string[] = TRACE_COUNTERS;
       if (req.query.counters === 'all') counters = ALL_COUNTERS.names;
       else if (req.query.counters) {
@@ -158,12 +164,38 @@ export async function exportPlugin(
             `counters: unknown counter ${unknown.map((u) => `"${u}"`).join(', ')}`,
           );
       }
-      const trace = await perfettoTrace(run, {
-        counters,
-        maxRefs: config.maxTraceRefs,
-        maxSlices: config.maxTraceSlices,
-        sliceMs: config.sliceMs,
+      // one replay per run at a time, cancelled when the client goes away (issue 14, row 8)
+      if (run.traceBusy)
+        throw new HttpError(
+          429,
+          'busy',
+          'this run is already replaying a trace export; try again when it is done',
+        );
+      let gone = false;
+      const signal = {
+        get aborted() {
+          return gone;
+        },
+      };
+      reply.raw.on('close', () => {
+        if (!reply.raw.writableFinished) gone = true;
       });
+      run.traceBusy = true;
+      let trace;
+      try {
+        trace = await perfettoTrace(run, {
+          counters,
+          maxRefs: config.maxTraceRefs,
+          maxSlices: config.maxTraceSlices,
+          sliceMs: config.sliceMs,
+          signal,
+        });
+      } catch (e) {
+        if (e instanceof Cancelled) return reply.code(499).send();
+        throw e;
+      } finally {
+        run.traceBusy = false;
+      }
       return reply
         .header('content-disposition', `attachment; filename="agelab-${run.id}.perfetto.json"`)
         .send(trace);

@@ -32,6 +32,11 @@ export function requireToken(req: FastifyRequest, run: LiveRun): void {
     throw new HttpError(403, 'bad_token', 'the token does not control this run');
 }
 
+/** Only the owner's activity (the token holder's) keeps a run from expiring (issue 14, row 7). */
+export function touchIfOwner(req: FastifyRequest, run: LiveRun): void {
+  if (run.tokenMatches(tokenOf(req))) run.touch();
+}
+
 export const created = (run: LiveRun) => ({
   id: run.id,
   token: run.token,
@@ -186,7 +191,10 @@ export async function runsPlugin(
           );
         body = bodyOfDescriptor(body.descriptor, config.bodyLimit);
       }
-      const run = registry.create(resolveRunSpec(body, config));
+      const run = registry.create(resolveRunSpec(body, config), undefined, {
+        client: req.ip,
+        fork: false,
+      });
       req.log.info(
         { run: run.id, policies: run.spec.policies, scenario: run.spec.scenario.name },
         'run created',
@@ -283,7 +291,7 @@ export async function runsPlugin(
     },
     async (req) => {
       const run = registry.require(req.params.id);
-      run.touch();
+      touchIfOwner(req, run);
       return describeRun(run);
     },
   );
@@ -299,7 +307,7 @@ export async function runsPlugin(
     },
     async (req, reply) => {
       const from = registry.require(req.params.id);
-      const run = registry.create(from.forkSpec(), from);
+      const run = registry.create(from.forkSpec(), from, { client: req.ip, fork: true });
       req.log.info({ run: run.id, from: from.id, refIndex: run.cmp.refIndex }, 'run forked');
       return reply.code(201).send(created(run));
     },

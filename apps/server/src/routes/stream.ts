@@ -37,6 +37,24 @@ function rateLimiter(rate: number): () => boolean {
   };
 }
 
+/**
+ * The integer `id` of a message the protocol refused, if it can be read: from its JSON when
+ * that parses, else from a top-level-looking `"id": 123` in the text.
+ */
+export function idOf(text: string): number | undefined {
+  try {
+    const j: unknown = JSON.parse(text);
+    if (typeof j === 'object' && j !== null && !Array.isArray(j)) {
+      const id = (j as { id?: unknown }).id;
+      return Number.isSafeInteger(id) && (id as number) >= 0 ? (id as number) : undefined;
+    }
+    return undefined;
+  } catch {
+    const m = /[{,]\s*"id"\s*:\s*(\d{1,15})\s*[,}]/.exec(text);
+    return m ? Number(m[1]) : undefined;
+  }
+}
+
 /** Carry out one viewer message; throws ProtocolError for a refusal. Returns the reply. */
 function execute(
   msg: ClientMessage,
@@ -44,6 +62,7 @@ function execute(
   viewer: Viewer,
   registry: RunRegistry,
   config: ServerConfig,
+  client: string,
 ): ServerMessage {
   if (DRIVER_ONLY.has(msg.type) && viewer.role !== 'driver')
     throw new ProtocolError(
@@ -57,6 +76,7 @@ function execute(
       if (!run.tokenMatches(msg.token))
         throw new ProtocolError('bad_token', 'the token does not control this run');
       viewer.role = 'driver';
+      run.touch();
       return { type: 'role', id: msg.id, role: 'driver' };
     case 'play':
       p.play(msg.speed);
@@ -135,7 +155,7 @@ function execute(
     case 'fork': {
       let fork: LiveRun;
       try {
-        fork = registry.create(run.forkSpec(), run);
+        fork = registry.create(run.forkSpec(), run, { client, fork: true });
       } catch (e) {
         if (e instanceof HttpError) throw new ProtocolError('limit', e.message);
         throw e;
@@ -166,8 +186,17 @@ export async function streamPlugin(
       },
     },
     (socket: WebSocket, req) => {
-      const send = (m: ServerMessage) =>
-        socket.readyState === socket.OPEN && socket.send(JSON.stringify(m));
+      // A socket that does not read gets no more replies once it holds maxBufferedBytes unsent:
+      // they are dropped (counted), never queued without bound (issue 14, row 3).
+      let dropped = 0;
+      const send = (m: ServerMessage) => {
+        if (socket.readyState !== socket.OPEN) return;
+        if (socket.bufferedAmount > config.maxBufferedBytes) {
+          dropped++;
+          return;
+        }
+        socket.send(JSON.stringify(m));
+      };
       const fail = (code: ErrorCode, message: string, id?: number) =>
         send({ type: 'error', code, message, ...(id === undefined ? {} : { id }) });
       const run = registry.get(req.params.id);
@@ -189,7 +218,7 @@ export async function streamPlugin(
       }
       const token = req.query.token;
       const viewer: Viewer = newViewer(socket, run.tokenMatches(token) ? 'driver' : 'viewer');
-      run.touch();
+      if (viewer.role === 'driver') run.touch();
       run.hub.add(viewer, run.welcome(viewer.role, config));
       if (token !== undefined && viewer.role !== 'driver')
         fail('bad_token', 'the token in the URL does not control this run; watching only');
@@ -197,7 +226,8 @@ export async function streamPlugin(
       const allow = rateLimiter(config.maxMessagesPerSecond);
 
       socket.on('message', (data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) => {
-        run.touch();
+        // only the owner's activity keeps a run alive
+        if (viewer.role === 'driver') run.touch();
         if (!allow())
           return fail(
             'rate_limited',
@@ -218,12 +248,14 @@ export async function streamPlugin(
         try {
           msg = parseClientMessage(bytes.toString('utf8'));
         } catch (e) {
-          if (e instanceof ProtocolError) return fail(e.code, e.message);
+          // the reply echoes the request's id when one can be read from it
+          if (e instanceof ProtocolError)
+            return fail(e.code, e.message, idOf(bytes.toString('utf8')));
           throw e;
         }
         try {
           if (!registry.get(run.id)) throw new ProtocolError('not_found', 'this run was deleted');
-          send(execute(msg, run, viewer, registry, config));
+          send(execute(msg, run, viewer, registry, config, req.ip));
         } catch (e) {
           if (e instanceof ProtocolError) return fail(e.code, e.message, msg.id);
           req.log.error({ err: e, run: run.id }, 'command failed');
@@ -236,8 +268,11 @@ export async function streamPlugin(
       });
       socket.on('close', () => {
         run.hub.remove(viewer);
-        run.touch();
-        req.log.info({ run: run.id, role: viewer.role, skipped: viewer.skipped }, 'viewer left');
+        if (viewer.role === 'driver') run.touch();
+        req.log.info(
+          { run: run.id, role: viewer.role, skipped: viewer.skipped, droppedReplies: dropped },
+          'viewer left',
+        );
       });
     },
   );
