@@ -10,6 +10,7 @@ import { replayBench } from './replay.ts';
 import { scalingBench } from './scaling.ts';
 import { seekBench } from './seek.ts';
 import { streamBench } from './stream.ts';
+import { soakBench } from './soak.ts';
 import { sweepBench } from './sweep.ts';
 import { viewersBench } from './viewers.ts';
 
@@ -30,6 +31,7 @@ export function allBenchmarks(): BenchEntry[] {
     viewersBench(),
     seekBench(),
     sweepBench(),
+    soakBench(),
     browserBench(),
   ];
 }
