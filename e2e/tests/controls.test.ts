@@ -145,6 +145,17 @@ describe('links and the server going away', () => {
     await expect.poll(() => simTime(viewer)).toBeCloseTo(t, 5);
     await expect.poll(() => figures(viewer, 0)).toEqual(want[0]);
     expect(await viewer.getByRole('radio', { checked: true }).textContent()).toContain('Belief');
+    // a viewer forks the run into a sandbox of its own, at the same time, and drives it
+    expect(await viewer.getByRole('button', { name: 'Play' }).isDisabled()).toBe(true);
+    await viewer.getByRole('button', { name: 'Fork' }).click();
+    await viewer
+      .getByRole('status', { name: 'Connection' })
+      .filter({ hasText: 'you drive' })
+      .waitFor();
+    expect(new URL(viewer.url()).searchParams.get('run')).not.toBe(
+      new URL(link).searchParams.get('run'),
+    );
+    await expect.poll(() => simTime(viewer), { timeout: 30_000 }).toBeCloseTo(t, 5);
     await other.close();
 
     // the server goes away: the page says so, and "you drive" does not remain
