@@ -11,7 +11,8 @@ import { buildApp } from './app.ts';
 import { DEFAULT_CONFIG, type ServerConfig } from './config.ts';
 import { MAX_QUANTUM_REFS } from './live-run.ts';
 import { bodyOfDescriptor, descriptorOf } from './run-spec.ts';
-import { idOf } from './routes/stream.ts';
+import { CELLS_DELTA, FRAME } from '@agelab/protocol';
+import { KEYFRAME_INTERVAL_MS, idOf } from './routes/stream.ts';
 import { TestViewer, createRun, listeningApp, until } from './test-support.ts';
 
 const cfg = (o: Partial<ServerConfig> = {}): ServerConfig => ({
@@ -283,6 +284,34 @@ describe('the player (rows 4, fault isolation)', () => {
     expect(vb.closed).toBeNull();
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     vb.close();
+    await app.close();
+  });
+});
+
+describe('forced publishes (row 2)', () => {
+  it('40 keyframe requests in a second from one socket cost at most a few keyframes, and each is acked', async () => {
+    const { app, ws } = await listeningApp();
+    const { id } = await createRun(app, {
+      preset: 'idle',
+      policies: ['always-old', 'ept-ad-bits'],
+    });
+    const v = await TestViewer.open(`${ws}/api/runs/${id}/stream`);
+    await v.json('welcome');
+    await v.request({ type: 'viewport', from: 0, to: 4096, cells: 4096, lens: 'residency' }, 1);
+    await until(() => v.frames().some((f) => f.type === FRAME.CELLS), 10_000, 'the keyframe');
+    const from = v.items.length;
+    for (let i = 0; i < 40; i++) {
+      expect(await v.request({ type: 'keyframe' }, 100 + i)).toMatchObject({ type: 'ack' });
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await new Promise((r) => setTimeout(r, KEYFRAME_INTERVAL_MS + 200));
+    const keyframes = v
+      .frames(from)
+      .filter((f) => f.type === FRAME.CELLS && !(f.flags & CELLS_DELTA));
+    // 2 runs × (one at once + one per KEYFRAME_INTERVAL_MS over ~1 s, +1 coalesced at the end)
+    expect(keyframes.length).toBeGreaterThan(0);
+    expect(keyframes.length).toBeLessThanOrEqual(2 * 5);
+    v.close();
     await app.close();
   });
 });

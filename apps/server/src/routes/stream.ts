@@ -55,6 +55,38 @@ export function idOf(text: string): number | undefined {
   }
 }
 
+/** A viewer's keyframe requests are honoured at most once per this many ms (the rest coalesce). */
+export const KEYFRAME_INTERVAL_MS = 500;
+const keyframeState = new WeakMap<
+  Viewer,
+  { last: number; timer: ReturnType<typeof setTimeout> | null }
+>();
+
+/**
+ * Keyframes of a large comparison are megabytes each: a socket asking 40 a second (under the
+ * message rate) must not make the server encode and send 40 (issue 14, row 2). The first request
+ * is served at once; further ones within KEYFRAME_INTERVAL_MS become one, at the end of it.
+ */
+function keyframeThrottle(run: LiveRun, viewer: Viewer): void {
+  const now = performance.now();
+  let st = keyframeState.get(viewer);
+  if (!st) keyframeState.set(viewer, (st = { last: -Infinity, timer: null }));
+  if (st.timer) return;
+  const wait = st.last + KEYFRAME_INTERVAL_MS - now;
+  if (wait <= 0) {
+    st.last = now;
+    run.hub.requestKeyframe(viewer);
+    return;
+  }
+  const state = st;
+  state.timer = setTimeout(() => {
+    state.timer = null;
+    state.last = performance.now();
+    if (run.hub.viewers.has(viewer)) run.hub.requestKeyframe(viewer);
+  }, wait);
+  state.timer.unref();
+}
+
 /** Carry out one viewer message; throws ProtocolError for a refusal. Returns the reply. */
 function execute(
   msg: ClientMessage,
@@ -101,7 +133,7 @@ function execute(
       run.setKnob(msg.name, msg.value);
       break;
     case 'keyframe':
-      run.hub.requestKeyframe(viewer);
+      keyframeThrottle(run, viewer);
       break;
     case 'viewport': {
       const runs = run.cmp.sims.length;
