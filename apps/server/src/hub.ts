@@ -339,7 +339,7 @@ export class StreamHub {
       const same = this.mapSims[r] === sim && sim.events.dirty !== null;
       map.update(sim, same ? sim.events.dirty : null, now, timed.has(r));
       if (map.full) this.rebuilt = true;
-      if (!same) sim.events.trackDirty(sim.guestPages).fill(0);
+      if (!same) sim.events.trackDirty(sim.guestPages).take();
       this.mapSims[r] = sim;
     });
     for (const v of this.viewers)

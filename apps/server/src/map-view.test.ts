@@ -33,6 +33,7 @@ describe('cell views kept by difference', () => {
     const map = new RunMap(sim.guestPages, 1000);
     let now = 0;
     map.update(sim, dirty, now);
+    expect(map.full).toBe(true); // the first update, and a fresh dirty set, recompute it all
     const specs = [
       { from: 0, to: 65536, cells: 65536, lens: 0 }, // one page a cell
       { from: 1000, to: 61000, cells: 1000, lens: 4 }, // 60 pages a cell: counts

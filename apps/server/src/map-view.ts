@@ -2,12 +2,13 @@ import { CELLS_SHARES, CELLS_SINGLE, classCount } from '@agelab/protocol';
 import {
   CLASS_BITS,
   CLASS_MASK,
-  DIRTY_CHUNK_SHIFT,
   PageClassifier,
+  type DirtyPages,
   type Simulation,
 } from '@agelab/sim-core';
 
-const CHUNK = 1 << DIRTY_CHUNK_SHIFT;
+/** Pages the rolling sweep refreshes at a time. */
+const CHUNK = 64;
 
 /**
  * The page map of one run as the server keeps it for its viewers: one packed class word per
@@ -15,12 +16,14 @@ const CHUNK = 1 << DIRTY_CHUNK_SHIFT;
  * of pages whose word changed in that update (so cell views update by difference).
  *
  * Invariants (the caching rules):
- * - A word is recomputed when its chunk is dirty: the event log marks the 64-page chunk of every
- *   event (the whole 2M frame for an event on a frame's first gfn, where THP events are raised),
- *   and every change of residency, LRU list, EPT mapping, verdict or THP state raises one, so
- *   those classes are exact after every update.
- * - Classes that change with time alone (heat; "hot") are refreshed by a rolling sweep that
- *   visits every chunk at least once per `refreshMs` of wall time.
+ * - A word is recomputed when its page is dirty: the event log marks the gfn of every event (the
+ *   whole 2M frame for an event on a frame's first gfn, where THP events are raised), and every
+ *   change of residency, LRU list, EPT mapping, verdict or THP state raises one, so those classes
+ *   are exact after every update, at a cost proportional to the pages that changed.
+ * - Classes that change with time alone (heat; "hot") are in the words only while someone
+ *   watches a lens that shows them (otherwise a dirty page's word would change with the time
+ *   that passed, not with what happened); then a rolling sweep visits every page at least once
+ *   per `refreshMs` of wall time.
  * - After an update, `changes` lists every page whose word changed, with its old word, unless
  *   `full`: then so much changed (or the simulation was replaced) that views recount everything.
  */
@@ -35,6 +38,8 @@ export class RunMap {
   full = true;
   private sweep = 0;
   private lastUpdate = -Infinity;
+  /** The words hold the time classes (heat, hot): someone watches a lens that shows them. */
+  private timed = false;
   private readonly maxChanges: number;
 
   constructor(
@@ -43,25 +48,30 @@ export class RunMap {
   ) {
     this.words = new Uint16Array(pages);
     this.chunks = Math.ceil(pages / CHUNK);
-    this.maxChanges = Math.max(1024, pages >>> 3);
+    this.maxChanges = Math.max(1024, pages >>> 1);
     this.changedPages = new Int32Array(1024);
     this.oldWords = new Uint16Array(1024);
   }
 
   /**
-   * Bring the words up to date with `sim`. `dirty` is the event log's dirty map (cleared here);
+   * Bring the words up to date with `sim`. `dirty` is the event log's dirty pages (taken here);
    * null recomputes every page (the simulation was replaced by a restore, or it is the first).
    */
   update(
     sim: Simulation,
-    dirty: Uint8Array | null,
+    dirty: DirtyPages | null,
     now = performance.now(),
     /** Someone watches a time-dependent lens (heat, belief): run the rolling sweep. */
     sweep = true,
   ): void {
-    const c = new PageClassifier(sim);
+    const c = new PageClassifier(sim, !sweep);
     this.changeCount = 0;
-    if (dirty === null || this.lastUpdate === -Infinity) {
+    const taken = dirty?.take();
+    // Time classes are in the words only while someone watches them: a change either way
+    // recomputes every word.
+    const timedChanged = sweep !== this.timed;
+    this.timed = sweep;
+    if (!taken || taken.all || timedChanged || this.lastUpdate === -Infinity) {
       c.fill(this.words, 0, this.pages);
       this.full = true;
       this.lastUpdate = now;
@@ -71,11 +81,7 @@ export class RunMap {
     const elapsed = Math.min(this.refreshMs, Math.max(0, now - this.lastUpdate));
     let sweepLeft = sweep ? Math.ceil((this.chunks * elapsed) / this.refreshMs) : 0;
     this.lastUpdate = now;
-    for (let k = 0; k < this.chunks; k++) {
-      if (!dirty[k]) continue;
-      dirty[k] = 0;
-      this.refresh(c, k);
-    }
+    for (let i = 0; i < taken.count; i++) this.refreshPage(c, taken.pages[i]);
     while (sweepLeft-- > 0 && !this.full) {
       const k = this.sweep;
       this.sweep = k + 1 === this.chunks ? 0 : k + 1;
@@ -84,23 +90,24 @@ export class RunMap {
   }
 
   private refresh(c: PageClassifier, k: number): void {
-    const from = k * CHUNK;
-    const to = Math.min(this.pages, from + CHUNK);
+    const to = Math.min(this.pages, (k + 1) * CHUNK);
+    for (let g = k * CHUNK; g < to; g++) this.refreshPage(c, g);
+  }
+
+  private refreshPage(c: PageClassifier, g: number): void {
     const w = this.words;
-    for (let g = from; g < to; g++) {
-      const nw = c.word(g);
-      const ow = w[g];
-      if (nw === ow) continue;
-      w[g] = nw;
-      if (this.full) continue;
-      if (this.changeCount === this.maxChanges) {
-        this.full = true;
-        continue;
-      }
-      if (this.changeCount === this.changedPages.length) this.grow();
-      this.changedPages[this.changeCount] = g;
-      this.oldWords[this.changeCount++] = ow;
+    const nw = c.word(g);
+    const ow = w[g];
+    if (nw === ow) return;
+    w[g] = nw;
+    if (this.full) return;
+    if (this.changeCount === this.maxChanges) {
+      this.full = true;
+      return;
     }
+    if (this.changeCount === this.changedPages.length) this.grow();
+    this.changedPages[this.changeCount] = g;
+    this.oldWords[this.changeCount++] = ow;
   }
 
   private grow(): void {

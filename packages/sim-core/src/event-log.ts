@@ -1,4 +1,5 @@
 import { EV, type EventKind, type EventSink } from '@agelab/ept-model';
+import { DirtyPages } from './dirty-pages.ts';
 import { Prng } from './prng.ts';
 
 export type EventMode = 'off' | 'all' | 'sampled';
@@ -27,13 +28,6 @@ const LEVEL_KINDS =
   (1 << EV.RMAP_DESC_FREE);
 
 /**
- * Pages per dirty chunk (64). An event on a 2M-aligned gfn marks its whole 2M frame, since THP
- * events are raised on the head (the frame's first gfn) and change the state of every tail.
- */
-export const DIRTY_CHUNK_SHIFT = 6;
-const FRAME_CHUNKS = 1 << (9 - DIRTY_CHUNK_SHIFT);
-
-/**
  * Where a run's events go between two drains. In `all` mode every event is kept (the viewer is
  * stepping, so windows are small) up to a hard cap; in `sampled` mode the window keeps a uniform
  * reservoir sample of fixed size (Vitter's algorithm R with a seeded PRNG, so runs stay
@@ -43,12 +37,11 @@ export class EventLog implements EventSink {
   on: boolean;
   site = 0;
   /**
-   * Chunks (2M frames of gfns) whose per-page state may have changed since the last
-   * `takeDirty`: every event marks its frame, whatever the kind filter, because every change of
-   * page state the views show raises an event (readahead included). Lets a viewer's page map
-   * be recomputed for what changed, not the whole guest. Null until someone asks for it.
+   * Pages whose state may have changed: every event marks its gfn, whatever the kind filter
+   * (see DirtyPages). Lets a viewer's page map be recomputed for what changed, not the whole
+   * guest. Null until someone asks for it.
    */
-  dirty: Uint8Array | null = null;
+  dirty: DirtyPages | null = null;
   private kind: Uint8Array;
   private gfn: Uint32Array;
   private arg: Int32Array;
@@ -90,10 +83,9 @@ export class EventLog implements EventSink {
     this.siteCol = new Uint8Array(initial);
   }
 
-  /** Start keeping dirty chunks for a guest of `pages` pages (all dirty at first). */
-  trackDirty(pages: number): Uint8Array {
-    const n = (pages + (1 << DIRTY_CHUNK_SHIFT) - 1) >>> DIRTY_CHUNK_SHIFT;
-    if (this.dirty?.length !== n) this.dirty = new Uint8Array(n).fill(1);
+  /** Start keeping dirty pages for a guest of `pages` pages (all dirty at first). */
+  trackDirty(pages: number): DirtyPages {
+    if (this.dirty?.pages !== pages) this.dirty = new DirtyPages(pages);
     return this.dirty;
   }
 
@@ -125,15 +117,11 @@ export class EventLog implements EventSink {
     this.capacity = other.capacity;
     this.kinds = other.kinds;
     // A restored state differs from the last one anywhere: a dirty map starts all dirty.
-    if (other.dirty) this.dirty = new Uint8Array(other.dirty.length).fill(1);
+    if (other.dirty) this.dirty = new DirtyPages(other.dirty.pages);
   }
 
   emit(kind: EventKind, gfn: number, arg: number): void {
-    if (this.dirty !== null && kind !== 0) {
-      const c = gfn >>> DIRTY_CHUNK_SHIFT;
-      if ((gfn & 511) === 0) this.dirty.fill(1, c, c + FRAME_CHUNKS);
-      else this.dirty[c] = 1;
-    }
+    if (this.dirty !== null && kind !== 0) this.dirty.mark(gfn);
     if (!((this.kinds >>> kind) & 1)) return;
     if ((gfn < this.gfnFrom || gfn >= this.gfnTo) && kind !== EV.RECLAIM) {
       if (gfn !== this.frameBase) return;

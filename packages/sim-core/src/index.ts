@@ -2,6 +2,7 @@ export * from '@agelab/ept-model';
 export * from './comparison.ts';
 export * from './cost-model.ts';
 export * from './counters.ts';
+export * from './dirty-pages.ts';
 export * from './event-log.ts';
 export * from './kernel-paths.ts';
 export * from './page-classes.ts';

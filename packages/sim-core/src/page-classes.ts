@@ -90,8 +90,13 @@ export class PageClassifier {
   private readonly heat1: number;
   private readonly heat2: number;
   private readonly hotFrom: number;
+  private readonly timeless: boolean;
 
-  constructor(sim: Simulation) {
+  /**
+   * `timeless`: leave out what changes with the passing of time alone (heat is 0, nothing is
+   * "hot"), for a map nobody watches in those lenses: its words then change only with events.
+   */
+  constructor(sim: Simulation, timeless = false) {
     const h = sim.host;
     this.flags = h.flags;
     this.slot = h.swapSlot;
@@ -108,7 +113,9 @@ export class PageClassifier {
     this.heat2 = rel(HEAT_SECONDS[2] * rate);
     // Nothing is hot before the ground truth starts counting (the boot scan touches everything);
     // lastTouch stays below 2^30, so 2^31 is "never" as a small integer.
-    this.hotFrom = h.now < h.cfg.truthFromRefs ? 2 ** 31 : rel(h.cfg.hotWindowRefs);
+    this.hotFrom = timeless || h.now < h.cfg.truthFromRefs ? 2 ** 31 : rel(h.cfg.hotWindowRefs);
+    if (timeless) this.heat0 = this.heat1 = this.heat2 = 0;
+    this.timeless = timeless;
   }
 
   /** The packed class word of gfn g. */
