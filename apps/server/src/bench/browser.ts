@@ -24,6 +24,8 @@ interface PageSample {
   simEnd: number;
 }
 
+const SIM_TIME = `Number(document.querySelector('[aria-label="Simulated time"]')?.getAttribute('data-time'))`;
+
 /** Runs in the page (a string: the server's TypeScript has no DOM types). */
 const IN_PAGE = `(async () => {
   const ms = WINDOW_MS;
@@ -103,11 +105,12 @@ export function browserBench(opts: { guestMiB?: number; seconds?: number } = {})
           .getByRole('status', { name: 'Connection' })
           .filter({ hasText: 'you drive' })
           .waitFor({ timeout: 120_000 });
-        await page.waitForFunction(
-          `Number(document.querySelector('[aria-label="Simulated time"]')?.getAttribute('data-time')) >= ${past}`,
-          undefined,
-          { timeout: 300_000, polling: 250 },
-        );
+        // polled from here: the app's CSP forbids the string predicates waitForFunction evaluates
+        const t0 = performance.now();
+        while (((await page.evaluate(SIM_TIME)) as number) < past) {
+          if (performance.now() - t0 > 300_000) throw new Error(`the run did not reach ${past} s`);
+          await page.waitForTimeout(250);
+        }
         await page.getByLabel('Speed').selectOption('1');
         await page.getByRole('button', { name: 'Play' }).click();
         await page.waitForTimeout(2000); // warm-up: keyframes, first chart draws
@@ -121,7 +124,9 @@ export function browserBench(opts: { guestMiB?: number; seconds?: number } = {})
         const over50 = sample.longTasks.filter((d) => d > 50);
         const longest = sample.longTasks.length ? Math.max(...sample.longTasks) : 0;
         const heapMB = (b: number) => r2(b / 2 ** 20);
-        const met = p95 < 16.7 && over50.length === 0;
+        // rAF deltas at 60 Hz are the display period (16.67 ms) plus timer jitter, so a page that never
+        // misses a frame reads p95 ≈ 16.7–16.9 ms: within 5 % of the period counts as no missed frame
+        const met = p95 < 16.7 * 1.05 && over50.length === 0;
         return {
           status: 'measured',
           figures: [
@@ -150,6 +155,8 @@ export function browserBench(opts: { guestMiB?: number; seconds?: number } = {})
           method: `Built app in headless Chromium (--disable-gpu), 1440 × 1000, a ${guestMiB} MiB guest (${guestMiB * 256} pages) compared under always-old and unmap-emulation, sought to ${past} s then played at 1×; ${windowS} s of requestAnimationFrame deltas after 2 s of warm-up, long tasks from PerformanceObserver, heap from performance.memory.`,
           notes: [
             'The server runs in a child process on the same machine, so the page competes with the simulation for CPU.',
+            'requestAnimationFrame deltas cannot go below the display period (16.67 ms at 60 Hz): a p95 within 5 % of it means no frame was missed at the 95th percentile.',
+            `The simulation reached ${r2((sample.simEnd - sample.simStart) / windowS)}× during the window: below 1× the page receives fewer frames than a 1× run would send.`,
           ],
         };
       } finally {
