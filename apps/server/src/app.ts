@@ -33,6 +33,18 @@ export interface BuildOptions {
   logger?: FastifyServerOptions['logger'];
 }
 
+/**
+ * Fastify's own errors (FST_ERR_…) under our codes, so a client sees one vocabulary
+ * (docs/protocol.md lists them): bad JSON, an empty or unreadable body, too large, wrong type.
+ */
+export function fastifyCode(status: number, code: string | undefined): string {
+  if (status === 413) return 'too_large';
+  if (status === 415) return 'unsupported_media_type';
+  if (status === 404) return 'not_found';
+  if (code && /JSON/.test(code)) return 'bad_json';
+  return 'bad_request';
+}
+
 type ValidatorFactory = (
   externalSchemas: unknown,
   options: { customOptions: Record<string, unknown> },
@@ -140,7 +152,7 @@ export async function buildApp(
             ? 'bad_request'
             : status >= 500
               ? 'internal'
-              : (err.code ?? 'error'),
+              : fastifyCode(status, err.code),
       message: err.message,
     };
     if (err instanceof HttpError && err.issues) body.issues = err.issues;

@@ -148,6 +148,35 @@ describe('REST input at the edge (rows 1, 5, 10, 14)', () => {
   });
 });
 
+describe('REST error codes and the OpenAPI description', () => {
+  it("Fastify's own errors come under our codes, and the OpenAPI lists the replies routes give", async () => {
+    const app = await buildApp(cfg({ bodyLimit: 1024 }), { logger: false });
+    const send = (ct: string, payload: string) =>
+      app.inject({ method: 'POST', url: '/api/runs', headers: { 'content-type': ct }, payload });
+    expect((await send('application/json', '{bad')).json().error).toBe('bad_json');
+    expect((await send('application/json', '')).json().error).toBe('bad_json');
+    expect((await send('text/xml', '<a/>')).json()).toMatchObject({
+      statusCode: 415,
+      error: 'unsupported_media_type',
+    });
+    expect((await send('application/json', 'x'.repeat(2000))).json()).toMatchObject({
+      statusCode: 413,
+      error: 'too_large',
+    });
+    const doc = (await app.inject('/openapi.json')).json() as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
+    expect(Object.keys(doc.paths['/api/runs'].post.responses).sort()).toEqual(
+      ['201', '400', '403', '413', '415', '429'].sort(),
+    );
+    expect(Object.keys(doc.paths['/api/runs/{id}'].delete.responses).sort()).toEqual(
+      ['204', '400', '401', '403', '404'].sort(),
+    );
+    expect(doc.paths['/api/runs/{id}/trace.json'].get.responses).toHaveProperty('429');
+    await app.close();
+  });
+});
+
 describe('budgets and quotas (rows 6, 7)', () => {
   it('row 6: a server-wide page budget (guest pages × policies), not only a run count', async () => {
     // 2 runs of 4 GiB × 3 policies = 6M pages: the third is refused

@@ -18,7 +18,8 @@ export async function exportPlugin(
   app: FastifyInstance,
   { registry, config }: ExportPluginOptions,
 ): Promise<void> {
-  const errors = { 400: errorBodySchema, 404: errorBodySchema };
+  // every route may also answer 403 bad_host (a foreign Host header)
+  const errors = { 400: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema };
 
   app.get<{ Params: { id: string } }>(
     '/api/runs/:id/history.csv',
@@ -27,6 +28,10 @@ export async function exportPlugin(
         summary: 'Counter history as CSV (one row per sample and policy)',
         params: idParams,
         produces: ['text/csv'],
+        response: {
+          200: { type: 'string', description: 'time_s,ref_index,policy,<counters…>' },
+          ...errors,
+        },
       },
     },
     async (req, reply) => {
@@ -118,7 +123,16 @@ export async function exportPlugin(
 
   app.get<{ Params: { id: string } }>(
     '/api/runs/:id/history.json',
-    { schema: { summary: 'Counter history as JSON', params: idParams } },
+    {
+      schema: {
+        summary: 'Counter history as JSON',
+        params: idParams,
+        response: {
+          200: { type: 'object', additionalProperties: true },
+          ...errors,
+        },
+      },
+    },
     async (req) => {
       const run = registry.require(req.params.id);
       touchIfOwner(req, run);

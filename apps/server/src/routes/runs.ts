@@ -74,13 +74,16 @@ export function describeRun(run: LiveRun) {
   };
 }
 
-const errors = {
-  400: errorBodySchema,
-  401: errorBodySchema,
-  403: errorBodySchema,
-  404: errorBodySchema,
-  429: errorBodySchema,
-};
+/**
+ * The error replies each route really gives (OpenAPI). Every route may also answer 403
+ * `bad_host` (a foreign Host header); POST and DELETE 403 `bad_origin` (a foreign Origin), and
+ * POST 413 `too_large`, 415 `unsupported_media_type` and 400 `bad_json` for the body itself.
+ */
+const e = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, errorBodySchema]));
+const createErrors = e(400, 403, 413, 415, 429);
+const readErrors = e(400, 403, 404);
+const forkErrors = e(400, 403, 404, 429);
+const deleteErrors = e(400, 401, 403, 404);
 
 /** REST: presets, policies, and runs (create, list, read, fork, delete). */
 export async function runsPlugin(
@@ -177,7 +180,7 @@ export async function runsPlugin(
             knobs: { type: 'array', items: knobChangeSchema, maxItems: 10_000 },
           },
         },
-        response: { 201: createdSchema, ...errors },
+        response: { 201: createdSchema, ...createErrors },
       },
     },
     async (req, reply) => {
@@ -285,7 +288,7 @@ export async function runsPlugin(
               },
             },
           },
-          ...errors,
+          ...readErrors,
         },
       },
     },
@@ -302,7 +305,7 @@ export async function runsPlugin(
       schema: {
         summary: 'Copy a run at its current time as a new run with its own token (no token needed)',
         params: idParams,
-        response: { 201: createdSchema, ...errors },
+        response: { 201: createdSchema, ...forkErrors },
       },
     },
     async (req, reply) => {
@@ -319,7 +322,7 @@ export async function runsPlugin(
       schema: {
         summary: 'Delete a run (needs its token)',
         params: idParams,
-        response: { 204: { type: 'null' }, ...errors },
+        response: { 204: { type: 'null' }, ...deleteErrors },
       },
     },
     async (req, reply) => {
