@@ -165,3 +165,11 @@ export function loadLessons(dir = LESSONS_DIR): Lesson[] {
   }
   return lessons;
 }
+
+let cached: Lesson[] | null = null;
+
+/** The shipped lessons, loaded once (the server refuses to start on a bad one). */
+export function shippedLessons(): Lesson[] {
+  cached ??= loadLessons();
+  return cached;
+}

@@ -13,6 +13,7 @@ import {
   PROTOCOL_VERSION,
   TIME_CLASS_REFRESH_MS,
   ProtocolError,
+  type LessonState,
   type Role,
   type RunState,
   type WelcomeMsg,
@@ -147,6 +148,15 @@ export class LiveRun {
     return this.player.cmp;
   }
 
+  /** Where the teacher has the class in a lesson. */
+  lesson: LessonState | null = null;
+
+  /** Move the class to a lesson step (or out of the lesson): every viewer follows. */
+  setLesson(state: LessonState | null): void {
+    this.lesson = state;
+    this.hub.broadcast({ type: 'lesson', state });
+  }
+
   /** New notable moments in the counter history: tell every viewer. */
   private findBookmarks(): void {
     if (this.bookmarks.update(this.history, this.cmp))
@@ -210,6 +220,7 @@ export class LiveRun {
       heatSeconds: [...HEAT_SECONDS],
       timeClassRefreshMs: this.timeClassRefreshMs,
       bookmarks: this.bookmarks.list(this.cmp),
+      lesson: this.lesson,
       legendNotes: {
         ...LEGEND_NOTES,
         timeClasses: `Heat, and "hot" in belief vs truth, are recomputed for every page at least every ${this.timeClassRefreshMs / 1000} s of wall time; the other classes are current at every frame.`,

@@ -83,6 +83,15 @@ export interface ViewportMsg extends Req {
   lens: LensName;
 }
 /**
+ * The teacher moves the class through a lesson (`/api/lessons`): every viewer of the run is told
+ * the lesson and step, and applies the step's lens on its own screen. `lesson: null` ends it.
+ */
+export interface LessonMsg extends Req {
+  type: 'lesson';
+  lesson: string | null;
+  step: number;
+}
+/**
  * Subscribe to events: the kinds by name (`welcome.eventNames`; none = unsubscribe), optionally
  * only those of guest frames [from, to), at most `maxPerSecond` records per run while playing.
  */
@@ -105,7 +114,8 @@ export type ClientMessage =
   | ForkMsg
   | KeyframeMsg
   | ViewportMsg
-  | EventsMsg;
+  | EventsMsg
+  | LessonMsg;
 export type ClientType = ClientMessage['type'];
 
 /** Messages that change the run: only the driver (holder of the token) may send them. */
@@ -117,6 +127,7 @@ export const DRIVER_ONLY: ReadonlySet<ClientType> = new Set([
   'reset',
   'seek',
   'knob',
+  'lesson',
 ]);
 
 // ---- server → viewer (JSON text frames) ----
@@ -182,6 +193,8 @@ export interface WelcomeMsg {
   legendNotes: Record<string, string>;
   /** Notable moments found so far (later ones come in `bookmarks` messages). */
   bookmarks: Bookmark[];
+  /** The lesson the teacher has the class in, if any (later changes come in `lesson` messages). */
+  lesson: LessonState | null;
   state: RunState;
   limits: {
     maxMessageBytes: number;
@@ -207,6 +220,16 @@ export interface Bookmark {
 export interface BookmarksMsg {
   type: 'bookmarks';
   bookmarks: Bookmark[];
+}
+
+/** Where the teacher has the class in a lesson (null: no lesson); on join (welcome) and on change. */
+export interface LessonState {
+  lesson: string;
+  step: number;
+}
+export interface LessonStateMsg {
+  type: 'lesson';
+  state: LessonState | null;
 }
 
 /** The answer to a viewport message: CELLS frames for it carry `viewport`. */
@@ -248,7 +271,15 @@ export interface ErrorMsg {
   message: string;
 }
 export type ServerMessage =
-  WelcomeMsg | StateMsg | AckMsg | RoleMsg | ForkedMsg | ErrorMsg | ViewportReply | BookmarksMsg;
+  | WelcomeMsg
+  | StateMsg
+  | AckMsg
+  | RoleMsg
+  | ForkedMsg
+  | ErrorMsg
+  | ViewportReply
+  | BookmarksMsg
+  | LessonStateMsg;
 
 // ---- validation ----
 
@@ -396,6 +427,18 @@ export function parseClientMessage(text: string): ClientMessage {
           : { type: 'viewport', run, from, to, cells, lens },
       );
     }
+    case 'lesson': {
+      allowOnly(m, ['type', 'id', 'lesson', 'step']);
+      if (
+        m.lesson !== null &&
+        (typeof m.lesson !== 'string' || !/^[a-z0-9-]{1,64}$/.test(m.lesson))
+      )
+        throw bad(
+          'lesson.lesson: expected a lesson name (lowercase letters, digits, dashes) or null',
+        );
+      const step = required(num(m, 'step', 0, 1000, true), m, 'step');
+      return withId({ type: 'lesson', lesson: m.lesson as string | null, step });
+    }
     case 'events': {
       allowOnly(m, ['type', 'id', 'kinds', 'from', 'to', 'maxPerSecond']);
       if (
@@ -419,7 +462,7 @@ export function parseClientMessage(text: string): ClientMessage {
     default:
       throw new ProtocolError(
         'unknown_type',
-        `unknown message type ${JSON.stringify(m.type)}; known: auth, play, pause, step, speed, reset, seek, knob, fork, keyframe, viewport, events`,
+        `unknown message type ${JSON.stringify(m.type)}; known: auth, play, pause, step, speed, reset, seek, knob, fork, keyframe, viewport, events, lesson`,
       );
   }
 }

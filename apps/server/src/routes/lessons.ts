@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { HttpError, errorBodySchema } from '../errors.ts';
-import { loadLessons, type Lesson } from '../lessons.ts';
+import { loadLessons, shippedLessons, type Lesson } from '../lessons.ts';
 
 /** The lessons in `lessons/`: read and validated once, when the server starts. */
 export async function lessonsPlugin(app: FastifyInstance, opts: { dir?: string }): Promise<void> {
-  const lessons: Lesson[] = loadLessons(opts.dir);
+  const lessons: Lesson[] = opts.dir ? loadLessons(opts.dir) : shippedLessons();
   app.get(
     '/api/lessons',
     { schema: { summary: 'The lessons (guided walks for a class)' } },

@@ -13,6 +13,7 @@ import type { ServerConfig } from '../config.ts';
 import { HttpError } from '../errors.ts';
 import { newViewer, type Viewer } from '../hub.ts';
 import { EVENT_NAMES } from '@agelab/sim-core';
+import { shippedLessons } from '../lessons.ts';
 import { clampViewport } from '../map-view.ts';
 import type { LiveRun } from '../live-run.ts';
 import type { RunRegistry } from '../run-registry.ts';
@@ -75,15 +76,47 @@ function keyframeThrottle(run: LiveRun, viewer: Viewer): void {
   const wait = st.last + KEYFRAME_INTERVAL_MS - now;
   if (wait <= 0) {
     st.last = now;
-    run.hub.requestKeyframe(viewer);
+    runKeyframe(run, viewer);
     return;
   }
   const state = st;
   state.timer = setTimeout(() => {
     state.timer = null;
     state.last = performance.now();
-    if (run.hub.viewers.has(viewer)) run.hub.requestKeyframe(viewer);
+    if (run.hub.viewers.has(viewer)) runKeyframe(run, viewer);
   }, wait);
+  state.timer.unref();
+}
+
+/** Forced keyframe publishes of one run: at most one per RUN_KEYFRAME_INTERVAL_MS, shared by all who asked. */
+export const RUN_KEYFRAME_INTERVAL_MS = 200;
+const runKeyframes = new WeakMap<
+  LiveRun,
+  { last: number; timer: ReturnType<typeof setTimeout> | null }
+>();
+
+function runKeyframe(run: LiveRun, viewer: Viewer): void {
+  const now = performance.now();
+  let st = runKeyframes.get(run);
+  if (!st) runKeyframes.set(run, (st = { last: -Infinity, timer: null }));
+  const wait = st.last + RUN_KEYFRAME_INTERVAL_MS - now;
+  if (wait <= 0 && !st.timer) {
+    st.last = now;
+    run.hub.requestKeyframe(viewer);
+    return;
+  }
+  // marked now, served by the run's next publish (shared with everyone else who asked)
+  viewer.needsKeyframe = true;
+  if (st.timer) return;
+  const state = st;
+  state.timer = setTimeout(
+    () => {
+      state.timer = null;
+      state.last = performance.now();
+      if (!run.disposed) run.hub.publishSoon();
+    },
+    Math.max(0, wait),
+  );
   state.timer.unref();
 }
 
@@ -135,6 +168,25 @@ function execute(
     case 'keyframe':
       keyframeThrottle(run, viewer);
       break;
+    case 'lesson': {
+      if (msg.lesson !== null) {
+        const lesson = shippedLessons().find((l) => l.name === msg.lesson);
+        if (!lesson)
+          throw new ProtocolError(
+            'bad_message',
+            `lesson.lesson: no lesson "${msg.lesson}"; lessons: ${shippedLessons()
+              .map((l) => l.name)
+              .join(', ')}`,
+          );
+        if (msg.step >= lesson.steps.length)
+          throw new ProtocolError(
+            'bad_message',
+            `lesson.step: ${msg.step} is past the last step of "${lesson.name}" (${lesson.steps.length - 1})`,
+          );
+      }
+      run.setLesson(msg.lesson === null ? null : { lesson: msg.lesson, step: msg.step });
+      break;
+    }
     case 'viewport': {
       const runs = run.cmp.sims.length;
       if (msg.run !== undefined && msg.run >= runs)
