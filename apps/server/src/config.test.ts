@@ -23,4 +23,25 @@ describe('the configuration', () => {
     );
     expect(() => loadConfig({ AGELAB_MAX_RUNS: '0' })).toThrow(/AGELAB_MAX_RUNS=0/);
   });
+
+  it('listens on 127.0.0.1 by default and takes the budgets, quotas and allowed hosts and origins (issue 14)', () => {
+    expect(DEFAULT_CONFIG.host).toBe('127.0.0.1');
+    expect(DEFAULT_CONFIG.maxPages).toBe(4 * 3 * 2 ** 20);
+    const c = loadConfig({
+      AGELAB_MAX_PAGES: '2000000',
+      AGELAB_MAX_RUNS_PER_CLIENT: '2',
+      AGELAB_MAX_FORKS_PER_CLIENT: '3',
+      AGELAB_MAX_WORKLOAD_MIB: '64',
+      AGELAB_ALLOWED_HOSTS: 'Lab.Example, other.example',
+      AGELAB_ALLOWED_ORIGINS: 'http://a.example:8080',
+    });
+    expect(c).toMatchObject({
+      maxPages: 2_000_000,
+      maxRunsPerClient: 2,
+      maxForksPerClient: 3,
+      maxWorkloadMiB: 64,
+      allowedHosts: ['lab.example', 'other.example'],
+      allowedOrigins: ['http://a.example:8080'],
+    });
+  });
 });
