@@ -92,6 +92,8 @@ export function newViewer(socket: ViewerSocket, role: Role): Viewer {
 }
 
 export interface HubOptions {
+  /** A forced publish threw (a bug in this run's views): the run must end, nothing else. */
+  onFault?: (err: unknown) => void;
   maxBufferedBytes: number;
   maxEventsPerFrame: number;
   /** True while the run plays: events are then sampled to each subscriber's rate. */
@@ -244,7 +246,12 @@ export class StreamHub {
     if (this.forced || this.closed) return;
     this.forced = setImmediate(() => {
       this.forced = null;
-      this.publish(true);
+      try {
+        this.publish(true);
+      } catch (err) {
+        if (!this.opts.onFault) throw err;
+        this.opts.onFault(err);
+      }
     });
   }
 

@@ -106,6 +106,7 @@ export class LiveRun {
       cfg.maxMapHistoryPoints,
     );
     this.hub = new StreamHub(() => this.cmp, {
+      onFault: (err) => this.fail(err),
       maxBufferedBytes: cfg.maxBufferedBytes,
       maxEventsPerFrame: cfg.maxEventsPerFrame,
       sampleEvents: () => this.player.playing,

@@ -317,6 +317,29 @@ describe('the player (rows 4, fault isolation)', () => {
   });
 });
 
+describe('fault isolation outside the tick', () => {
+  it('a throw in a forced publish (a keyframe request) ends that run only', async () => {
+    const { app, ws, base } = await listeningApp();
+    const a = await createRun(app, { preset: 'idle', policy: 'always-old' });
+    const b = await createRun(app, { preset: 'idle', policy: 'always-old' });
+    const va = await TestViewer.open(`${ws}/api/runs/${a.id}/stream`);
+    const vb = await TestViewer.open(`${ws}/api/runs/${b.id}/stream`);
+    await va.json('welcome');
+    await vb.json('welcome');
+    app.registry.get(a.id)!.hub.publish = () => {
+      throw new Error('injected publish fault');
+    };
+    va.send({ type: 'keyframe', id: 5 });
+    await until(() => va.closed !== null, 10_000, 'A to end');
+    expect(va.closed!.code).toBe(1011);
+    expect(app.registry.get(a.id)).toBeUndefined();
+    expect(await vb.request({ type: 'keyframe' }, 6)).toMatchObject({ type: 'ack' });
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    vb.close();
+    await app.close();
+  });
+});
+
 describe('forced publishes (row 2)', () => {
   it('40 keyframe requests in a second from one socket cost at most a few keyframes, and each is acked', async () => {
     const { app, ws } = await listeningApp();
