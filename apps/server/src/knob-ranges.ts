@@ -37,3 +37,17 @@ export function knobProblem(knob: KnobName, value: number, guestMiB: number): st
     return `${knob} = ${value} is not a whole number; allowed whole numbers ${r.min} to ${max} (${r.what})`;
   return null;
 }
+
+/**
+ * khugepaged's work: each wake visits `pagesToScan` ptes (wrapping around a smaller guest), once
+ * every `scanSleepMs` simulated ms. Each is in range alone, but 2^24 pages every 1 ms is 16G pte
+ * visits a simulated second, and a playing move cannot stop inside its references: bounded here
+ * (issue 14, row 5) at 2^24 pte visits per simulated second (the default is 4096 per 10 s).
+ */
+export const MAX_KHUGEPAGED_PAGES_PER_SECOND = 2 ** 24;
+
+export function khugepagedProblem(pagesToScan: number, scanSleepMs: number): string | null {
+  const perSecond = (pagesToScan * 1000) / scanSleepMs;
+  if (perSecond <= MAX_KHUGEPAGED_PAGES_PER_SECOND) return null;
+  return `khugepaged would scan ${Math.round(perSecond)} pages per simulated second (khugepagedPagesToScan ${pagesToScan} every khugepagedScanSleepMs ${scanSleepMs}); allowed at most ${MAX_KHUGEPAGED_PAGES_PER_SECOND} (pagesToScan × 1000 / scanSleepMs)`;
+}

@@ -21,7 +21,7 @@ import {
 import type { ServerConfig } from './config.ts';
 import { CounterHistory } from './history.ts';
 import { DERIVED_NAMES, StreamHub } from './hub.ts';
-import { knobProblem } from './knob-ranges.ts';
+import { khugepagedProblem, knobProblem } from './knob-ranges.ts';
 import { BookmarkFinder } from './bookmarks.ts';
 import { MapHistory } from './map-history.ts';
 import { Player } from './player.ts';
@@ -239,6 +239,14 @@ export class LiveRun {
   /** Turn a knob on every run of the comparison at the current reference, and record it. */
   setKnob(knob: KnobName, value: number): void {
     checkKnob(knob, value, this.spec.scenario.guest.memoryMiB);
+    if (knob === 'khugepagedPagesToScan' || knob === 'khugepagedScanSleepMs') {
+      const k = this.cmp.sims[0].host.cfg.khugepaged;
+      const problem = khugepagedProblem(
+        knob === 'khugepagedPagesToScan' ? value : k.pagesToScan,
+        knob === 'khugepagedScanSleepMs' ? value : k.scanSleepMs,
+      );
+      if (problem) throw new ProtocolError('bad_message', `knob.value: ${problem}`);
+    }
     this.player.setKnob((cmp) => cmp.setKnob(knob, value));
     this.bookmarks.update(this.history, this.cmp);
     this.hub.broadcast({ type: 'bookmarks', bookmarks: this.bookmarks.list(this.cmp) });

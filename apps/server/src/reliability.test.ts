@@ -104,6 +104,23 @@ describe('REST input at the edge (rows 1, 5, 10, 14)', () => {
       expect(res.statusCode, `${knob}=${value}`).toBe(400);
       expect(res.json().message).toContain(`knobs.0.value: ${knob === 'thp' ? 'thp is' : knob}`);
     }
+    // each in range, together 2^24 pages every simulated ms: refused (REST, scenario, socket)
+    const both = await post({
+      scenario: small,
+      policy: 'always-old',
+      knobs: [
+        { at: 0, knob: 'khugepagedPagesToScan', value: 2 ** 24 },
+        { at: 5, knob: 'khugepagedScanSleepMs', value: 1 },
+      ],
+    });
+    expect(both.statusCode).toBe(400);
+    expect(both.json().message).toMatch(/knobs \(at 5\): khugepaged would scan/);
+    const sc = await post({
+      scenario: { ...small, thp: { khugepaged: { pagesToScan: 2 ** 24, scanSleepMs: 1 } } },
+      policy: 'always-old',
+    });
+    expect(sc.statusCode).toBe(400);
+    expect(sc.json()).toMatchObject({ error: 'bad_scenario' });
     // and through a descriptor, which is the same body
     const d = descriptorOf({
       preset: 'idle',

@@ -13,7 +13,7 @@ import {
 } from '@agelab/sim-core';
 import type { ServerConfig } from './config.ts';
 import { HttpError } from './errors.ts';
-import { knobProblem } from './knob-ranges.ts';
+import { khugepagedProblem, knobProblem } from './knob-ranges.ts';
 
 /** The body of POST /api/runs, as the route schema lets it through. */
 export interface CreateRunBody {
@@ -127,6 +127,21 @@ export function resolveRunSpec(body: CreateRunBody, cfg: ServerConfig): RunSpec 
     return { at: k.at, knob, value: k.value };
   });
   knobs.sort((a, b) => a.at - b.at);
+  // khugepaged's pages × wakes, from the scenario's and then after each knob change in order
+  let pagesToScan = scenario.thp.khugepaged.pagesToScan;
+  let scanSleepMs = scenario.thp.khugepaged.scanSleepMs;
+  for (const k of [null, ...knobs]) {
+    if (k?.knob === 'khugepagedPagesToScan') pagesToScan = k.value;
+    else if (k?.knob === 'khugepagedScanSleepMs') scanSleepMs = k.value;
+    else if (k) continue;
+    const problem = khugepagedProblem(pagesToScan, scanSleepMs);
+    if (problem)
+      throw new HttpError(
+        400,
+        k ? 'bad_request' : 'bad_scenario',
+        `${k ? `knobs (at ${k.at})` : 'scenario.thp.khugepaged'}: ${problem}`,
+      );
+  }
   return {
     preset: body.preset ?? null,
     scenario,
