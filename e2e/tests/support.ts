@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../apps/server/src/app.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../apps/server/src/chromium.ts';
 import { DEFAULT_CONFIG } from '../../apps/server/src/config.ts';
 
 /**
@@ -37,17 +38,8 @@ export async function startLab(): Promise<Lab> {
   mkdirSync(shotsDir, { recursive: true });
   const { app, port } = await startServer();
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    executablePath: CHROMIUM_PATH,
+    args: [...CHROMIUM_ARGS],
   });
   return { base: `http://127.0.0.1:${port}`, port, app, browser };
 }

@@ -1,3 +1,5 @@
+import { HalvingSeries } from './halving-series.ts';
+
 /**
  * A run's counter history: the counter vector of every run of a comparison, sampled every
  * `every` references, for charts and for the CSV/JSON/Perfetto exports.
@@ -8,12 +10,7 @@
  * identical runs give identical histories whatever the wall-clock pacing was.
  */
 export class CounterHistory {
-  every: number;
-  /** Changes whenever samples already handed out may have changed (halving, truncation, copy). */
-  epoch = 0;
-  private refs: Float64Array;
-  private values: Float64Array;
-  private n = 0;
+  private readonly series: HalvingSeries<Float64Array>;
   readonly width: number;
 
   constructor(
@@ -22,73 +19,56 @@ export class CounterHistory {
     every: number,
     readonly capacity: number,
   ) {
-    this.every = Math.max(1, Math.round(every));
     this.width = runs * counters;
-    this.refs = new Float64Array(capacity);
-    this.values = new Float64Array(capacity * this.width);
+    this.series = new HalvingSeries(
+      every,
+      capacity,
+      this.width,
+      new Float64Array(capacity * this.width),
+    );
   }
 
   get length(): number {
-    return this.n;
+    return this.series.length;
+  }
+
+  /** References between samples (doubles each time the history is full). */
+  get every(): number {
+    return this.series.every;
+  }
+
+  /** Changes whenever samples already handed out may have changed (halving, truncation, copy). */
+  get epoch(): number {
+    return this.series.epoch;
   }
 
   /** The next reference index at which a sample is due. */
   nextDue(refIndex: number): number {
-    return (Math.floor(refIndex / this.every) + 1) * this.every;
+    return this.series.nextDue(refIndex);
   }
 
-  /** Record the vectors at `refIndex` (one per run); ignores a sample not after the last one. */
+  /** Record the vectors at `refIndex` (one per run); ignores a sample not due there. */
   record(refIndex: number, vectors: readonly Float64Array[]): void {
-    if (this.n > 0 && refIndex <= this.refs[this.n - 1]) return;
-    if (refIndex % this.every !== 0) return;
-    if (this.n === this.capacity) this.halve();
-    if (refIndex % this.every !== 0) return;
-    this.refs[this.n] = refIndex;
-    vectors.forEach((v, r) =>
-      this.values.set(v.subarray(0, this.counters), this.n * this.width + r * this.counters),
-    );
-    this.n++;
+    const row = this.series.add(refIndex);
+    if (row) vectors.forEach((v, r) => row.set(v.subarray(0, this.counters), r * this.counters));
   }
 
-  private halve(): void {
-    this.every *= 2;
-    this.epoch++;
-    let k = 0;
-    for (let i = 0; i < this.n; i++) {
-      if (this.refs[i] % this.every !== 0) continue;
-      this.refs[k] = this.refs[i];
-      this.values.copyWithin(k * this.width, i * this.width, (i + 1) * this.width);
-      k++;
-    }
-    this.n = k;
-  }
-
-  /** Forget samples after `refIndex` (a backward seek or reset: that future may not happen again). */
+  /** Forget samples after `refIndex` (a knob change in the past: that future will not happen). */
   truncateAfter(refIndex: number): void {
-    const n = this.n;
-    while (this.n > 0 && this.refs[this.n - 1] > refIndex) this.n--;
-    if (this.n !== n) this.epoch++;
+    this.series.truncateAfter(refIndex);
   }
 
   /** Take over `other`'s samples up to `refIndex` (a fork keeps the history it was forked from). */
   copyUpTo(other: CounterHistory, refIndex: number): void {
-    this.n = 0;
-    this.every = other.every;
-    this.epoch++;
-    for (let i = 0; i < other.length && other.refs[i] <= refIndex; i++) {
-      this.refs[i] = other.refs[i];
-      this.values.set(other.values.subarray(i * this.width, (i + 1) * this.width), i * this.width);
-      this.n++;
-    }
+    this.series.copyUpTo(other.series, refIndex);
   }
 
   refAt(i: number): number {
-    return this.refs[i];
+    return this.series.refAt(i);
   }
 
   /** Counter vector of run `run` at sample `i` (a view, valid until the next record). */
   valuesAt(i: number, run: number): Float64Array {
-    const o = i * this.width + run * this.counters;
-    return this.values.subarray(o, o + this.counters);
+    return this.series.row(i).subarray(run * this.counters, (run + 1) * this.counters);
   }
 }

@@ -8,11 +8,12 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../chromium.ts';
 import { skipped, type BenchEntry, type BenchResult } from './harness.ts';
 import { ServerProcess } from './server-process.ts';
 import { bigRunScenario } from './stream.ts';
 
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM = CHROMIUM_PATH;
 const WEB_DIST = fileURLToPath(new URL('../../../web/dist/index.html', import.meta.url));
 
 interface PageSample {
@@ -74,16 +75,7 @@ export function browserBench(opts: { guestMiB?: number; seconds?: number } = {})
       const server = await ServerProcess.start();
       const browser = await chromium.launch({
         executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
+        args: [...CHROMIUM_ARGS],
       });
       try {
         // a descriptor for the run (any server rebuilds it); the page creates its own copy and drives it

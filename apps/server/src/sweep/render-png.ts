@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { CHROMIUM_ARGS } from '../chromium.ts';
 
 /** Where Debian's chromium is; `AGELAB_CHROMIUM` overrides. */
 export const chromiumPath = (env: Record<string, string | undefined> = process.env): string =>
@@ -28,14 +29,7 @@ export function renderSvgToPng(
     const r = spawnSync(
       chromium,
       [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
+        ...CHROMIUM_ARGS,
         '--hide-scrollbars',
         `--user-data-dir=${profile}`,
         `--window-size=${width},${height}`,
