@@ -117,7 +117,7 @@ export class LiveRun {
       series: this.history,
       mapHistory: this.mapHistory,
       timeClassRefreshMs: this.timeClassRefreshMs,
-      behind: () => this.player.playing && this.player.speedReached() < 0.9 * this.player.speed,
+      behind: () => this.player.playing && this.player.speedReached() < 0.8 * this.player.speed,
     });
     this.player = new Player(
       cmp,

@@ -237,9 +237,11 @@ export class Player {
     } else if (this.playing) {
       const q = this.opts.quantum;
       // Credit is capped: a machine that cannot keep up plays slower, it does not bank a backlog.
+      // The cap still covers a quarter second, so a publish or a GC pause between two ticks is
+      // made up for rather than lost (losing it made a watched run fall behind its speed).
       this.credit = Math.min(
         this.credit + (this.speed * this.cmp.rate * (t0 - this.lastTick)) / 1000,
-        2 * Math.max(budget, q),
+        Math.max(2 * Math.max(budget, q), (this.speed * this.cmp.rate) / 4),
       );
       this.lastTick = t0;
       const n = Math.floor(Math.min(this.credit, Math.max(budget, q)) / q) * q;
