@@ -248,14 +248,20 @@ export class Comparison {
       sims,
       bytes,
     });
-    // Thin out: keep the first (reset) and the newest, drop every other one in between.
-    while (
-      this.checkpoints.reduce((a, c) => a + c.bytes, 0) > this.maxCheckpointBytes &&
-      this.checkpoints.length > 2
-    ) {
-      this.checkpoints = this.checkpoints.filter(
-        (_, i, all) => i === 0 || i === all.length - 1 || i % 2 === 0,
-      );
+    // Thin out: keep the first (reset) and the newest, and drop the one whose neighbours are
+    // closest, so what is kept stays evenly spread (a seek replays at most the widest gap).
+    let held = this.checkpoints.reduce((a, c) => a + c.bytes, 0);
+    while (held > this.maxCheckpointBytes && this.checkpoints.length > 2) {
+      const cps = this.checkpoints;
+      let drop = 1;
+      for (let i = 2; i < cps.length - 1; i++)
+        if (
+          cps[i + 1].refIndex - cps[i - 1].refIndex <
+          cps[drop + 1].refIndex - cps[drop - 1].refIndex
+        )
+          drop = i;
+      held -= cps[drop].bytes;
+      cps.splice(drop, 1);
     }
   }
 
