@@ -142,8 +142,8 @@ describe('links and the server going away', () => {
       .getByRole('status', { name: 'Connection' })
       .filter({ hasText: 'watching' })
       .waitFor();
-    await expect.poll(() => simTime(viewer)).toBeCloseTo(t, 5);
-    await expect.poll(() => figures(viewer, 0)).toEqual(want[0]);
+    await expect.poll(() => simTime(viewer), { timeout: 30_000 }).toBeCloseTo(t, 5);
+    await expect.poll(() => figures(viewer, 0), { timeout: 20_000 }).toEqual(want[0]);
     expect(await viewer.getByRole('radio', { checked: true }).textContent()).toContain('Belief');
     // a viewer forks the run into a sandbox of its own, at the same time, and drives it
     expect(await viewer.getByRole('button', { name: 'Play' }).isDisabled()).toBe(true);

@@ -178,7 +178,8 @@ describe('the comparison', () => {
     // zoom (wheel over the map) changes the pages per cell, in every column, and the URL
     await page.keyboard.press('1');
     const ppc = page.getByTestId('pages-per-cell-1');
-    expect(await ppc.textContent()).toMatch(/1 page per cell/);
+    // the caption quotes the server's viewport reply: poll, the map may still be settling its size
+    await expect.poll(() => ppc.textContent(), { timeout: 15_000 }).toMatch(/1 page per cell/);
     const map = page.getByRole('img', { name: 'Memory map, always-old' });
     await page.evaluate(() => window.scrollTo(0, 0));
     const box = (await map.boundingBox())!;

@@ -20,8 +20,10 @@ const FIRSTS: readonly { kind: BookmarkKind; counter: CounterName; label: string
 
 /**
  * Notable moments of a run, found from its counter history (so identical runs give identical
- * bookmarks) and narrowed to the exact reference by replaying the sample interval in which the
- * counter first moved, on a replica of the comparison. Knob changes are bookmarks too.
+ * bookmarks): the first sample at which the counter has moved, so a bookmark lies within one
+ * sample interval (0.1 simulated s by default) after the moment. Narrowing it to the exact
+ * reference by replay was tried and cost the event loop seconds early in a run. Knob changes are
+ * bookmarks too, exact.
  */
 export class BookmarkFinder {
   private found = new Map<string, Bookmark>();
@@ -53,7 +55,7 @@ export class BookmarkFinder {
           if (this.found.has(key)) continue;
           const c = ALL_COUNTERS.index[f.counter];
           if (now[c] > 0 && before[c] === 0) {
-            const refIndex = narrow(cmp, r, c, h.refAt(i - 1), h.refAt(i));
+            const refIndex = h.refAt(i);
             this.found.set(key, {
               kind: f.kind,
               run: r,
@@ -83,19 +85,4 @@ export class BookmarkFinder {
       (a, b) => a.refIndex - b.refIndex || a.label.localeCompare(b.label),
     );
   }
-}
-
-/**
- * The state right after the reference that first moved counter `c` of run `r`, between samples
- * at `from` (where it was 0) and `to`: replayed on a replica one reference at a time (a sample
- * interval is 10^4 references by default, a few milliseconds of replay).
- */
-function narrow(cmp: Comparison, r: number, c: number, from: number, to: number): number {
-  const rep = cmp.replica(from);
-  rep.step(from - rep.refIndex);
-  while (rep.refIndex < to) {
-    rep.step(1);
-    if (rep.sims[r].counters[c] > 0) return rep.refIndex;
-  }
-  return to;
 }

@@ -211,7 +211,7 @@ export interface Bookmark {
   kind: BookmarkKind;
   /** The run it happened in (index in `policies`); null for one that concerns all (a knob). */
   run: number | null;
-  /** The state right after the reference that did it. */
+  /** The first counter-history sample at which it had happened (within one sample interval after it). */
   refIndex: number;
   time: number;
   label: string;
