@@ -5,6 +5,7 @@ import {
   summarize,
   type Comparison,
   type EventBatch,
+  type EventKind,
   type Simulation,
 } from '@agelab/sim-core';
 import {
@@ -67,11 +68,59 @@ export interface Viewer {
   /** Viewports by run index. */
   viewports: Map<number, ViewerViewport>;
   events: EventSubscription | null;
-  /** Series points sent, and the history epoch they belong to (−1: none yet). */
-  seriesSent: number;
-  seriesEpoch: number;
-  historySent: number;
-  historyEpoch: number;
+  /** How much of the series and of the map history it has. */
+  series: FeedPosition;
+  history: FeedPosition;
+}
+
+/** Points of a feed a viewer has, and the epoch they belong to (−1: none yet). */
+export interface FeedPosition {
+  sent: number;
+  epoch: number;
+}
+
+/**
+ * A growing history (the series, the map history) as frames: at each publish the points new since
+ * the last one, shared by every viewer that has all before them; the whole history, built at most
+ * once a publish, for a viewer that joined, fell behind, or saw the history rewritten (epoch).
+ */
+class PointFeed {
+  private seen: FeedPosition = { sent: 0, epoch: -1 };
+  private from = -1;
+  private increment: Uint8Array[] = [];
+  private whole: Uint8Array[] | null = null;
+  private refIndex = 0;
+
+  constructor(
+    private readonly source: { readonly length: number; readonly epoch: number },
+    private readonly frames: (
+      refIndex: number,
+      a: number,
+      b: number,
+      reset: boolean,
+    ) => Uint8Array[],
+  ) {}
+
+  /** A publish at `refIndex`: take the points recorded since the last one. */
+  advance(refIndex: number): void {
+    const { length, epoch } = this.source;
+    this.refIndex = refIndex;
+    this.whole = null;
+    this.from = this.seen.epoch === epoch ? this.seen.sent : -1;
+    this.increment =
+      this.from >= 0 && length > this.from ? this.frames(refIndex, this.from, length, false) : [];
+    this.seen = { sent: length, epoch };
+  }
+
+  /** The frames viewer position `pos` needs (all of it when `full`); moves `pos` to the present. */
+  deliver(pos: FeedPosition, full: boolean, send: (f: Uint8Array) => void): void {
+    const { length, epoch } = this.source;
+    if (!full && pos.epoch === epoch && pos.sent === this.from)
+      for (const f of this.increment) send(f);
+    else for (const f of (this.whole ??= this.frames(this.refIndex, 0, length, true))) send(f);
+    pos.sent = length;
+    pos.epoch = epoch;
+  }
 }
 
 export function newViewer(socket: ViewerSocket, role: Role): Viewer {
@@ -84,10 +133,8 @@ export function newViewer(socket: ViewerSocket, role: Role): Viewer {
     skipped: 0,
     viewports: new Map(),
     events: null,
-    seriesSent: 0,
-    seriesEpoch: -1,
-    historySent: 0,
-    historyEpoch: -1,
+    series: { sent: 0, epoch: -1 },
+    history: { sent: 0, epoch: -1 },
   };
 }
 
@@ -150,10 +197,20 @@ export class StreamHub {
   private closed = false;
   private viewportCounter = 0;
 
+  private readonly seriesFeed: PointFeed;
+  private readonly historyFeed: PointFeed;
+
   constructor(
     private readonly getCmp: () => Comparison,
     private readonly opts: HubOptions,
-  ) {}
+  ) {
+    this.seriesFeed = new PointFeed(opts.series, (ref, a, b, reset) =>
+      this.seriesFrames(ref, a, b, reset),
+    );
+    this.historyFeed = new PointFeed(opts.mapHistory, (ref, a, b, reset) =>
+      this.historyFrames(ref, a, b, reset),
+    );
+  }
 
   /**
    * Events are recorded while someone watches: every kind marks the page map dirty, the kinds
@@ -172,7 +229,7 @@ export class StreamHub {
         kinds |= v.events.kinds;
         rate = Math.max(rate, v.events.maxPerSecond);
       }
-    const list = EVENT_NAMES.map((_, k) => k).filter((k) => (kinds >>> k) & 1) as never[];
+    const list = EVENT_NAMES.map((_, k) => k as EventKind).filter((k) => (kinds >>> k) & 1);
     if (this.opts.sampleEvents())
       cmp.setEventMode('sampled', { kinds: list, capacity: Math.max(1024, Math.ceil(rate / 5)) });
     else cmp.setEventMode('all', { kinds: list, capacity: 1 << 20 });
@@ -294,8 +351,8 @@ export class StreamHub {
     const refIndex = cmp.refIndex;
     this.updateViews(cmp, refIndex, t0);
     const counters = this.counterFrames();
-    const series = this.seriesIncrement(refIndex);
-    const history = this.historyIncrement(refIndex);
+    this.seriesFeed.advance(refIndex);
+    this.historyFeed.advance(refIndex);
     const batches = cmp.sims.map((s) => s.events.drain());
     const dtEvents = Math.max(1, t0 - this.lastEvents) / 1000;
     this.lastEvents = t0;
@@ -313,7 +370,7 @@ export class StreamHub {
         behind = true;
         continue;
       }
-      this.deliver(v, refIndex, counters, series, history, batches, dtEvents);
+      this.deliver(v, refIndex, counters, batches, dtEvents);
     }
     if (behind) this.scheduleCatchUp();
     this.sendCost = performance.now() - t1;
@@ -403,8 +460,6 @@ export class StreamHub {
     v: Viewer,
     refIndex: number,
     counters: Uint8Array[],
-    series: Uint8Array[],
-    history: Uint8Array[],
     batches: EventBatch[],
     dtEvents: number,
   ): void {
@@ -431,48 +486,13 @@ export class StreamHub {
       vp.version = sv.version;
     }
     for (const f of counters) send(f);
-    const h = this.opts.series;
-    if (!full && v.seriesEpoch === h.epoch && v.seriesSent === this.seriesFrom)
-      for (const f of series) send(f);
-    else
-      for (const f of (this.seriesFull ??= this.seriesFrames(refIndex, 0, h.length, true))) send(f);
-    v.seriesSent = h.length;
-    v.seriesEpoch = h.epoch;
-    const m = this.opts.mapHistory;
-    if (!full && v.historyEpoch === m.epoch && v.historySent === this.historyFrom)
-      for (const f of history) send(f);
-    else
-      for (const f of (this.historyFull ??= this.historyFrames(refIndex, 0, m.length, true)))
-        send(f);
-    v.historySent = m.length;
-    v.historyEpoch = m.epoch;
+    this.seriesFeed.deliver(v.series, full, send);
+    this.historyFeed.deliver(v.history, full, send);
     // Events of a window it partly missed would mislead; counters stay exact.
     if (v.events && !full)
       batches.forEach((b, r) => {
         for (const f of this.eventFrames(b, r, refIndex, v.events!, dtEvents)) send(f);
       });
-  }
-
-  /** Where this publish's increments start; viewers that have everything before get them. */
-  private seriesFrom = 0;
-  private historyFrom = 0;
-  private seriesFull: Uint8Array[] | null = null;
-  private historyFull: Uint8Array[] | null = null;
-  private seriesSeen = { n: 0, epoch: -1 };
-  private historySeen = { n: 0, epoch: -1 };
-
-  /** Series points new since the last publish (empty when the history was rewritten). */
-  private seriesIncrement(refIndex: number): Uint8Array[] {
-    const h = this.opts.series;
-    const seen = this.seriesSeen;
-    this.seriesFull = null;
-    this.seriesFrom = seen.epoch === h.epoch ? seen.n : -1;
-    const frames =
-      this.seriesFrom >= 0 && h.length > this.seriesFrom
-        ? this.seriesFrames(refIndex, this.seriesFrom, h.length, false)
-        : [];
-    this.seriesSeen = { n: h.length, epoch: h.epoch };
-    return frames;
   }
 
   private seriesFrames(refIndex: number, a: number, b: number, reset: boolean): Uint8Array[] {
@@ -492,19 +512,6 @@ export class StreamHub {
         values,
       });
     });
-  }
-
-  private historyIncrement(refIndex: number): Uint8Array[] {
-    const m = this.opts.mapHistory;
-    const seen = this.historySeen;
-    this.historyFull = null;
-    this.historyFrom = seen.epoch === m.epoch ? seen.n : -1;
-    const frames =
-      this.historyFrom >= 0 && m.length > this.historyFrom
-        ? this.historyFrames(refIndex, this.historyFrom, m.length, false)
-        : [];
-    this.historySeen = { n: m.length, epoch: m.epoch };
-    return frames;
   }
 
   private historyFrames(refIndex: number, a: number, b: number, reset: boolean): Uint8Array[] {
