@@ -160,6 +160,9 @@ export interface HubOptions {
 /** Lenses with classes that change with the passing of time alone (heat; "hot" in belief). */
 const TIME_LENSES = new Set([lensId('belief'), lensId('heat')]);
 
+/** Forced keyframe publishes of one run are at least this far apart. */
+export const KEYFRAME_GAP_MS = 200;
+
 /** Derived figures appended to each COUNTERS frame after the kernel counters. */
 export const DERIVED_NAMES = ['slowdown'] as const;
 
@@ -317,6 +320,7 @@ export class StreamHub {
     this.closed = true;
     if (this.catchUp) clearTimeout(this.catchUp);
     if (this.forced) clearImmediate(this.forced);
+    if (this.keyframeTimer) clearTimeout(this.keyframeTimer);
   }
 
   sendJson(viewer: Viewer, msg: ServerMessage): void {
@@ -326,8 +330,26 @@ export class StreamHub {
   /** Ask for keyframes on the next delivery (the viewer asked, or it saw a gap). */
   requestKeyframe(v: Viewer): void {
     v.needsKeyframe = true;
-    this.publishSoon();
+    // Keyframes of a large run cost megabytes: one forced publish per KEYFRAME_GAP_MS serves
+    // everyone who asked in between (a class asking at once, or a flood).
+    const wait = this.lastKeyframes + KEYFRAME_GAP_MS - performance.now();
+    if (wait <= 0 && !this.keyframeTimer) {
+      this.lastKeyframes = performance.now();
+      this.publishSoon();
+    } else if (!this.keyframeTimer && !this.closed) {
+      this.keyframeTimer = setTimeout(
+        () => {
+          this.keyframeTimer = null;
+          this.lastKeyframes = performance.now();
+          this.publishSoon();
+        },
+        Math.max(0, wait),
+      );
+      this.keyframeTimer.unref();
+    }
   }
+  private lastKeyframes = -Infinity;
+  private keyframeTimer: ReturnType<typeof setTimeout> | null = null;
 
   /**
    * Publish the comparison's current state. Throttled while playing, unless `force` (a step or

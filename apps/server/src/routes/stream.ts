@@ -76,47 +76,15 @@ function keyframeThrottle(run: LiveRun, viewer: Viewer): void {
   const wait = st.last + KEYFRAME_INTERVAL_MS - now;
   if (wait <= 0) {
     st.last = now;
-    runKeyframe(run, viewer);
+    run.hub.requestKeyframe(viewer);
     return;
   }
   const state = st;
   state.timer = setTimeout(() => {
     state.timer = null;
     state.last = performance.now();
-    if (run.hub.viewers.has(viewer)) runKeyframe(run, viewer);
+    if (run.hub.viewers.has(viewer)) run.hub.requestKeyframe(viewer);
   }, wait);
-  state.timer.unref();
-}
-
-/** Forced keyframe publishes of one run: at most one per RUN_KEYFRAME_INTERVAL_MS, shared by all who asked. */
-export const RUN_KEYFRAME_INTERVAL_MS = 200;
-const runKeyframes = new WeakMap<
-  LiveRun,
-  { last: number; timer: ReturnType<typeof setTimeout> | null }
->();
-
-function runKeyframe(run: LiveRun, viewer: Viewer): void {
-  const now = performance.now();
-  let st = runKeyframes.get(run);
-  if (!st) runKeyframes.set(run, (st = { last: -Infinity, timer: null }));
-  const wait = st.last + RUN_KEYFRAME_INTERVAL_MS - now;
-  if (wait <= 0 && !st.timer) {
-    st.last = now;
-    run.hub.requestKeyframe(viewer);
-    return;
-  }
-  // marked now, served by the run's next publish (shared with everyone else who asked)
-  viewer.needsKeyframe = true;
-  if (st.timer) return;
-  const state = st;
-  state.timer = setTimeout(
-    () => {
-      state.timer = null;
-      state.last = performance.now();
-      if (!run.disposed) run.hub.publishSoon();
-    },
-    Math.max(0, wait),
-  );
   state.timer.unref();
 }
 
