@@ -127,7 +127,14 @@ export interface UiState {
   editorOpen: boolean;
   /** A time the URL asked for, sought once the run is joined. */
   pendingSeek: number | null;
+  /** The time window brushed on the charts [t0, t1] s (null: all time); filters the event log. */
+  brush: [number, number] | null;
+  /** The guest frame picked by a click on a map cell or a log row (the page inspector shows it). */
+  selectedGfn: number | null;
+  /** Which view the page shows: the dashboard, classic replacement, or sweeps. */
+  view: AppView;
 }
+export type AppView = 'dashboard' | 'classic' | 'sweeps';
 export const useUi = create<UiState>(() => ({
   lens: 'residency',
   zoom: null,
@@ -138,6 +145,9 @@ export const useUi = create<UiState>(() => ({
   forkAsk: false,
   editorOpen: false,
   pendingSeek: null,
+  brush: null,
+  selectedGfn: null,
+  view: 'dashboard',
 }));
 
 /** What the top bar offers and what it picked (the catalogue from /api/presets and /api/policies). */

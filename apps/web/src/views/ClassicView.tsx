@@ -1,0 +1,4 @@
+/** Placeholder: being built (issue 11/15). */
+export function ClassicView() {
+  return null;
+}
