@@ -52,7 +52,9 @@ export function ChartsRow() {
   const welcome = useConn((s) => s.welcome);
   const version = useThrottledVersion(useSeries, 200);
   const [hover, setHover] = useState<number | null>(null);
-  const [brush, setBrush] = useState<[number, number] | null>(null);
+  // the brushed window lives in the UI store: the event log filters by it too
+  const brush = useUi((s) => s.brush);
+  const setBrush = (w: [number, number] | null) => useUi.setState({ brush: w });
   const auto = useDomain();
   const domain = brush ?? auto;
   const policies = welcome?.policies;
