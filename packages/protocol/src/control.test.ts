@@ -80,6 +80,14 @@ describe('viewer messages', () => {
     });
     for (const t of ['pause', 'reset', 'fork', 'keyframe'])
       expect(parseClientMessage(JSON.stringify({ type: t }))).toEqual({ type: t });
+    expect(parseClientMessage('{"type":"fork","follow":true}')).toEqual({
+      type: 'fork',
+      follow: true,
+    });
+    expect(parseClientMessage('{"type":"fork","follow":false}')).toEqual({ type: 'fork' });
+    expect(codeOf('{"type":"fork","follow":"yes"}')).toMatch(
+      /fork\.follow: expected true or false, got "yes"/,
+    );
   });
 
   it('names the problem of each bad message', () => {

@@ -61,9 +61,14 @@ export interface KnobMsg extends Req {
   name: Knob;
   value: number;
 }
-/** Take a copy of the run at its current time as a new run with its own token (any viewer). */
+/**
+ * Take a copy of the run at its current time as a new run with its own token (any viewer).
+ * `follow: true` (the driver only): every other viewer of this run is moved into the fork, as a
+ * viewer (each gets a `follow` message), and the fork starts at the class's lesson step.
+ */
 export interface ForkMsg extends Req {
   type: 'fork';
+  follow?: boolean;
 }
 /** Ask for fresh keyframes of my viewports (after a gap the viewer noticed in `seq`). */
 export interface KeyframeMsg extends Req {
@@ -264,6 +269,11 @@ export interface ForkedMsg {
   runId: string;
   token: string;
 }
+/** The driver forked and the class follows: watch run `runId` instead (as a viewer). */
+export interface FollowMsg {
+  type: 'follow';
+  runId: string;
+}
 export interface ErrorMsg {
   type: 'error';
   id?: number;
@@ -276,6 +286,7 @@ export type ServerMessage =
   | AckMsg
   | RoleMsg
   | ForkedMsg
+  | FollowMsg
   | ErrorMsg
   | ViewportReply
   | BookmarksMsg
@@ -364,9 +375,14 @@ export function parseClientMessage(text: string): ClientMessage {
       const speed = num(m, 'speed', 0.001, B.maxSpeed);
       return withId(speed === undefined ? { type: 'play' } : { type: 'play', speed });
     }
+    case 'fork': {
+      allowOnly(m, ['type', 'id', 'follow']);
+      if (m.follow !== undefined && typeof m.follow !== 'boolean')
+        throw bad(`fork.follow: expected true or false, got ${JSON.stringify(m.follow)}`);
+      return withId(m.follow === true ? { type: 'fork', follow: true } : { type: 'fork' });
+    }
     case 'pause':
     case 'reset':
-    case 'fork':
     case 'keyframe':
       allowOnly(m, ['type', 'id']);
       return withId({ type: m.type });

@@ -205,12 +205,25 @@ function execute(
       break;
     }
     case 'fork': {
+      if (msg.follow && viewer.role !== 'driver')
+        throw new ProtocolError(
+          'forbidden',
+          'only the driver may take the class into a fork ("follow": true); fork without it to get a sandbox of your own',
+        );
       let fork: LiveRun;
       try {
         fork = registry.create(run.forkSpec(), run, { client, fork: true });
       } catch (e) {
         if (e instanceof HttpError) throw new ProtocolError('limit', e.message);
         throw e;
+      }
+      if (msg.follow) {
+        // the class follows: the fork starts at the class's lesson step, every other viewer
+        // is told to watch it, and the run they leave stops where it is
+        fork.lesson = run.lesson;
+        p.pause();
+        for (const v of run.hub.viewers)
+          if (v !== viewer) run.hub.sendJson(v, { type: 'follow', runId: fork.id });
       }
       return { type: 'forked', id: msg.id, runId: fork.id, token: fork.token };
     }
