@@ -25,6 +25,7 @@ import {
   createSeriesBuffer,
 } from './charts/series.ts';
 import { applyCells } from './map/cells.ts';
+import { eventsOnWelcome, onEventsFrame } from './events/store.ts';
 import {
   pushError,
   useCells,
@@ -261,6 +262,7 @@ function onWelcome(m: WelcomeMsg): void {
     role: m.role,
     descriptor: m.descriptor || useConn.getState().descriptor,
   });
+  send(eventsOnWelcome(m));
   if (m.role === 'driver') onDriver();
 }
 
@@ -378,6 +380,7 @@ function onFrame(f: Frame): void {
       break;
     }
     case FRAME.EVENTS:
+      onEventsFrame(f);
       break;
   }
 }
