@@ -56,7 +56,10 @@ async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<
 export interface SubmitOptions {
   redisUrl: string;
   onProgress?(doneRuns: number): void;
-  /** Stop waiting: queued jobs not yet started are taken off the queue; finished ones stay. */
+  /**
+   * Stop waiting: queued jobs no worker has taken are taken off the queue; running ones finish
+   * and stay, finished ones stay, so a resubmit runs each job once overall.
+   */
   signal?: AbortSignal;
   /** How often every pending job is looked up, besides the completion events (ms). */
   reconcileMs?: number;
@@ -205,8 +208,11 @@ async function collect(
     if (pending.size && !opts.signal?.aborted) await checkAll(false);
   }
   if (opts.signal?.aborted && pending.size) {
-    // Stop the cluster's work on this sweep too: waiting jobs go; running ones finish and stay.
-    await Promise.all([...pending].map((id) => queue.remove(id).catch(() => 0)));
+    // Stop the cluster's work on this sweep too: jobs no worker has taken go; running ones
+    // finish and stay, and finished ones (even those whose completion we have not heard of yet)
+    // are counted now and kept for the resume.
+    const kept = await withdrawWaiting(queue, [...pending]);
+    await Promise.all(kept.map((id) => check(id, false).catch(() => {})));
     throw new SweepStopped(results.size * perJob, plan.runs);
   }
   if (failed.size) {
@@ -215,6 +221,36 @@ async function collect(
   }
   return results;
 }
+
+/**
+ * Take the jobs among `ids` that are still waiting for a worker off the queue, and return the
+ * others (running or finished), which are left as they are. Taking a job out of the waiting
+ * lists is one atomic step, so a job cannot be started or finished between the look and the
+ * removal: BullMQ's own remove() deletes any job that is not running, finished ones included,
+ * and a stop that used it lost the result of a job that finished just before the stop (its run
+ * then started again on resume).
+ */
+export async function withdrawWaiting(queue: Queue, ids: readonly string[]): Promise<string[]> {
+  const client = await queue.client;
+  const lists = [queue.toKey('wait'), queue.toKey('paused')];
+  const sets = [queue.toKey('prioritized'), queue.toKey('delayed')];
+  client.defineCommand(WITHDRAW_COMMAND, { numberOfKeys: 4, lua: WITHDRAW_SCRIPT });
+  const kept: string[] = [];
+  for (const id of ids) {
+    const taken = Number(await client.runCommand(WITHDRAW_COMMAND, [...lists, ...sets, id]));
+    // no worker can reach it now: delete its data (it holds no lock, so remove() does)
+    if (taken > 0) await queue.remove(id);
+    else kept.push(id);
+  }
+  return kept;
+}
+
+const WITHDRAW_COMMAND = 'agelabWithdrawWaiting';
+/** KEYS: the wait and paused lists, the prioritized and delayed sets; ARGV[1]: the job id. */
+const WITHDRAW_SCRIPT = `
+local n = redis.call('LREM', KEYS[1], 0, ARGV[1]) + redis.call('LREM', KEYS[2], 0, ARGV[1])
+return n + redis.call('ZREM', KEYS[3], ARGV[1]) + redis.call('ZREM', KEYS[4], ARGV[1])
+`;
 
 export interface QueueWorkerOptions {
   redisUrl: string;
