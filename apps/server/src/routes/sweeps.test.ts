@@ -65,6 +65,21 @@ describe('POST /api/sweeps', () => {
     expect((await app.inject(created.links.summaryCsv)).body).toBe(summaryCsv(plan, local));
     const json = (await app.inject(created.links.runsJson)).json() as { runs: unknown[] };
     expect(json.runs).toHaveLength(12);
+    // the summary's table as JSON, for the dashboard's chart: the same rows as summary.csv
+    const summary = (await app.inject(created.links.summaryJson)).json() as {
+      policies: string[];
+      axes: { path: string; values: unknown[] }[];
+      columns: string[];
+      rows: unknown[][];
+    };
+    expect(summary.policies).toEqual(plan.policies);
+    expect(summary.axes).toEqual(plan.axes);
+    const csvLines = summaryCsv(plan, local).trim().split('\n');
+    expect(summary.columns.join(',')).toBe(csvLines[0]);
+    expect(summary.rows).toHaveLength(csvLines.length - 1);
+    expect(summary.rows.map((r) => r.map((v) => (v === null ? '' : String(v))).join(','))).toEqual(
+      csvLines.slice(1),
+    );
     const list = (await app.inject('/api/sweeps')).json() as Status[];
     expect(list.map((s) => s.id)).toContain(created.id);
   });
@@ -85,6 +100,22 @@ describe('POST /api/sweeps', () => {
 
     expect((await post({ ...TINY_SWEEP, base: 'scenarios/aliased.json' })).statusCode).toBe(400);
     expect((await app.inject('/api/sweeps/nope')).statusCode).toBe(404);
+  });
+
+  it('lists the shipped example sweeps, each one the server accepts as it is', async () => {
+    const res = await app.inject('/api/sweeps/examples');
+    expect(res.statusCode).toBe(200);
+    const examples = res.json() as { file: string; name: string; sweep: object }[];
+    expect(examples.map((e) => e.file)).toContain('classic-limit-quick.json');
+    for (const e of examples) {
+      const plan = expandSweep(parseSweep(e.sweep));
+      expect(plan.name, e.file).toBe(e.name);
+    }
+    // the quick one is meant for a browser session: a couple of dozen short runs
+    const quick = examples.find((e) => e.file === 'classic-limit-quick.json')!;
+    const plan = expandSweep(parseSweep(quick.sweep));
+    expect(plan.runs).toBeLessThanOrEqual(30);
+    expect(plan.jobs[0].scenario.seconds).toBeLessThanOrEqual(5);
   });
 
   it('answers 409 for the results of a sweep still running', async () => {

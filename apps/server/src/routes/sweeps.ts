@@ -1,3 +1,6 @@
+import { readFile, readdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { summaryTable } from '@agelab/sim-core';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { WebSocket } from 'ws';
 import { HttpError, errorBodySchema } from '../errors.ts';
@@ -10,9 +13,46 @@ import {
   type SweepStatus,
 } from '../sweep/sweep-service.ts';
 
+/** The shipped example sweeps (sweeps/*.json), offered by the dashboard's sweep view. */
+export const SWEEPS_DIR = fileURLToPath(new URL('../../../../sweeps/', import.meta.url));
+
+export interface SweepExample {
+  file: string;
+  name: string;
+  description: string;
+  sweep: Record<string, unknown>;
+}
+
+/** The example sweep files of `dir`, by file name; a file that is not a JSON object is skipped. */
+export async function readSweepExamples(dir = SWEEPS_DIR): Promise<SweepExample[]> {
+  const files = (await readdir(dir).catch(() => [] as string[]))
+    .filter((f) => f.endsWith('.json'))
+    .sort();
+  const out: SweepExample[] = [];
+  for (const file of files) {
+    let sweep: unknown;
+    try {
+      sweep = JSON.parse(await readFile(dir + file, 'utf8'));
+    } catch {
+      continue;
+    }
+    if (!sweep || typeof sweep !== 'object' || Array.isArray(sweep)) continue;
+    const o = sweep as Record<string, unknown>;
+    out.push({
+      file,
+      name: typeof o.name === 'string' ? o.name : file.replace(/\.json$/, ''),
+      description: typeof o.description === 'string' ? o.description : '',
+      sweep: o,
+    });
+  }
+  return out;
+}
+
 export interface SweepsPluginOptions {
   /** Largest guest a sweep may simulate: the server's limit for runs. */
   maxGuestMiB: number;
+  /** Where the example sweeps are read (default: the repository's sweeps/). */
+  examplesDir?: string;
   /** Where AGELAB_MAX_SWEEP_RUNS and the other sweep limits are read (default process.env). */
   env?: Record<string, string | undefined>;
 }
@@ -57,6 +97,7 @@ const links = (id: string) => ({
   runsCsv: `/api/sweeps/${id}/runs.csv`,
   runsJson: `/api/sweeps/${id}/runs.json`,
   summaryCsv: `/api/sweeps/${id}/summary.csv`,
+  summaryJson: `/api/sweeps/${id}/summary.json`,
 });
 
 const withLinks = (s: SweepStatus) => ({ ...s, links: links(s.id) });
@@ -126,6 +167,12 @@ export async function sweepsPlugin(app: FastifyInstance, opts: SweepsPluginOptio
     async () => service.list().map((s) => withLinks(s.status())),
   );
 
+  app.get(
+    '/api/sweeps/examples',
+    { schema: { summary: 'The example sweep files shipped under sweeps/ (for the sweep view)' } },
+    async () => readSweepExamples(opts.examplesDir),
+  );
+
   app.get<{ Params: { id: string } }>(
     '/api/sweeps/:id',
     {
@@ -173,6 +220,32 @@ export async function sweepsPlugin(app: FastifyInstance, opts: SweepsPluginOptio
     async (req, reply) => {
       const s = finished(req.params.id);
       return file(reply, 'text/csv; charset=utf-8', summaryCsv(s.plan, s.results));
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/sweeps/:id/summary.json',
+    {
+      schema: {
+        summary:
+          "summary.csv's table as JSON (columns and rows), with the sweep's axes, seeds, policies and figures, for charts",
+        params: sweepParams,
+        response: errors,
+      },
+    },
+    async (req) => {
+      const s = finished(req.params.id);
+      const t = summaryTable(s.plan, s.results);
+      return {
+        sweep: s.plan.name,
+        axes: s.plan.axes,
+        seeds: s.plan.seeds,
+        policies: s.plan.policies,
+        baseline: s.plan.baseline,
+        figures: s.plan.figures,
+        columns: t.columns,
+        rows: t.rows,
+      };
     },
   );
 
