@@ -38,10 +38,10 @@ import {
   USAGE_LIMIT,
   chartSummary,
   latestValues,
+  robustYDomain,
   runCount,
   typicalStep,
   valuesAt,
-  yDomain,
   type ChartRun,
   type PairLabels,
 } from './chart-model';
@@ -109,12 +109,20 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
   const [t0, t1] = domain[1] > domain[0] ? domain : [domain[0], domain[0] + 1];
   const runsKey = runs.map((r) => `${r.name}\u0000${r.colour}\u0000${r.limit ? 1 : 0}`).join('|');
 
-  // The y domain follows the data (recomputed when the data or the window changes).
-  const yDom = useMemo(
-    () => yDomain(runs, [t0, t1], yFloor, scale),
+  // The y domain follows the data (recomputed when the data or the window changes); a boot
+  // spike far above the rest is drawn off the top unless the reader asks for the whole peak.
+  const [showPeak, setShowPeak] = useState(false);
+  const robust = useMemo(
+    () => robustYDomain(runs, [t0, t1], yFloor, scale),
     // runs are read through `version` (typed arrays may be refilled in place)
     [version, runsKey, t0, t1, yFloor, scale],
   );
+  const clipped = showPeak ? null : robust.clipped;
+  const yDom = useMemo<[number, number]>(
+    () => (clipped === null ? yDomainFull(robust) : robust.domain),
+    [robust, clipped],
+  );
+  const clipId = useId();
   const x = useMemo(() => scaleLinear().domain([t0, t1]).range([0, iw]), [t0, t1, iw]);
   const y = useMemo(() => scaleLinear().domain(yDom).range([ih, 0]).nice(), [yDom, ih]);
 
@@ -238,6 +246,20 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
             </li>
           )}
         </ul>
+        {(clipped !== null || showPeak) && robust.clipped !== null && (
+          <button
+            type="button"
+            className="agl-peak"
+            aria-pressed={showPeak}
+            aria-label={`${showPeak ? 'Clip' : 'Show'} the peak of ${title}`}
+            title="At boot every page faults in at once; the axis leaves that peak off so the steady state shows"
+            onClick={() => setShowPeak(!showPeak)}
+          >
+            {showPeak
+              ? 'clip the boot peak'
+              : `▲ peak ${withUnit(robust.clipped, '')} off the top: show`}
+          </button>
+        )}
       </figcaption>
       <div
         ref={ref}
@@ -251,7 +273,10 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
             <g className="agl-grid" />
             <g className="agl-y" />
             <g className="agl-x" transform={`translate(0,${ih})`} />
-            <g className="agl-lines" />
+            <clipPath id={clipId}>
+              <rect x={0} y={-2} width={iw} height={ih + 2} />
+            </clipPath>
+            <g className="agl-lines" clipPath={`url(#${clipId})`} />
             {hoverIn && (
               <g className="agl-hover" pointerEvents="none">
                 <line x1={hx} x2={hx} y1={0} y2={ih} stroke="var(--agl-text)" strokeOpacity={0.5} />
@@ -284,6 +309,11 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
       </p>
     </figure>
   );
+}
+
+/** The domain over every value (what the axis spans when the peak is shown). */
+function yDomainFull(r: { domain: [number, number]; clipped: number | null }): [number, number] {
+  return r.clipped === null ? r.domain : [r.domain[0], r.clipped];
 }
 
 /** "1,234" or, for a pair, "90.1 / 93.8" (the unit is in the title). */

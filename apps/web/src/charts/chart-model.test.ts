@@ -3,6 +3,7 @@ import {
   chartSummary,
   latestValues,
   typicalStep,
+  robustYDomain,
   valuesAt,
   yDomain,
   type ChartRun,
@@ -25,6 +26,25 @@ describe('chart model', () => {
     expect(yDomain([], [0, 1])).toEqual([0, 1]);
     expect(yDomain([run('e', [0, 0])], [0, 1])).toEqual([0, 1]);
     expect(yDomain([run('f', [0, 2 ** 21])], [0, 1], 0, 2 ** -20)).toEqual([0, 2]);
+  });
+
+  it('clips a boot spike off the axis and says how high it went; follows a steady line', () => {
+    const steady = Array.from({ length: 200 }, (_, i) => 1000 + (i % 10) * 50);
+    const spiked = [100_000, 80_000, ...steady.slice(2)];
+    const r = robustYDomain([run('a', spiked)], [0, 100]);
+    expect(r.clipped).toBe(100_000);
+    expect(r.domain[0]).toBe(0);
+    expect(r.domain[1]).toBeGreaterThanOrEqual(1450);
+    expect(r.domain[1]).toBeLessThan(5000);
+    // no spike: the whole range, nothing clipped
+    expect(robustYDomain([run('b', steady)], [0, 100])).toEqual({
+      domain: [0, 1450],
+      clipped: null,
+    });
+    // the spike outside the window does not count
+    expect(robustYDomain([run('c', spiked)], [2, 100]).clipped).toBeNull();
+    // few points: never clipped
+    expect(robustYDomain([run('d', [100_000, 1, 1])], [0, 10]).clipped).toBeNull();
   });
 
   it('reads each run at the point nearest the hover time, none when too far', () => {

@@ -58,6 +58,51 @@ export function yDomain(
   return [lo, hi];
 }
 
+/**
+ * How far above the typical top a peak must reach before the axis stops following it: a boot
+ * transient (every page faulting in at once) can be 50× the steady state, and an axis scaled to
+ * it draws the rest of the run as a flat line at zero.
+ */
+export const PEAK_CLIP_RATIO = 4;
+/** The share of points (by count, in the window) the clipped axis still shows in full. */
+export const PEAK_QUANTILE = 0.9;
+
+/**
+ * The y domain of `yDomain`, unless a few points (a boot spike) reach more than PEAK_CLIP_RATIO
+ * × the PEAK_QUANTILE of every value in the window: then the top is 2 × that quantile, and
+ * `clipped` is the highest value drawn off the top (the chart says so), else null.
+ */
+export function robustYDomain(
+  runs: readonly ChartRun[],
+  window: readonly [number, number],
+  floor = 0,
+  scale = 1,
+): { domain: [number, number]; clipped: number | null } {
+  const full = yDomain(runs, window, floor, scale);
+  const seen: number[] = [];
+  for (const r of runs) {
+    const n = runCount(r);
+    for (const v of [r.values, r.limit]) {
+      if (!v) continue;
+      const m = Math.min(n, v.length);
+      for (let i = 0; i < m; i++) {
+        const t = r.at[i];
+        if (t < window[0] || t > window[1]) continue;
+        const x = v[i] * scale;
+        if (Number.isFinite(x)) seen.push(x);
+      }
+    }
+  }
+  // too few points to call any of them an outlier
+  if (seen.length < 50) return { domain: full, clipped: null };
+  seen.sort((a, b) => a - b);
+  const q = seen[Math.floor(PEAK_QUANTILE * (seen.length - 1))];
+  const span = q - full[0];
+  if (!(span > 0) || full[1] - full[0] <= PEAK_CLIP_RATIO * span)
+    return { domain: full, clipped: null };
+  return { domain: [full[0], full[0] + 2 * span], clipped: full[1] };
+}
+
 export interface HoverValue {
   name: string;
   colour: string;

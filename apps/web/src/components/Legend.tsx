@@ -60,10 +60,19 @@ export function Legend() {
           </li>
         ))}
       </ul>
+      {LENS_HINTS[lens] && <p className="legend-hint">{LENS_HINTS[lens]}</p>}
       <p className="legend-notes">{cellNote(lens, notes)}</p>
     </section>
   );
 }
+
+/** What a newcomer misreads in a lens, said once under its legend. */
+const LENS_HINTS: Partial<Record<ViewLens, string>> = {
+  residency:
+    'In the swap cache: a page the host swapped out whose copy is still in host RAM, mostly read in ahead of need by swap readahead. The guest’s next touch maps it back with a minor fault, without a disk read. In 2.6.33 such a page is not charged to the cgroup until the guest maps it, so it can exceed the cgroup’s limit. What costs the guest are the “swapped out” pages: each touch of one is a major fault, a read from the swap device.',
+  belief:
+    'False old is the 2010 bug: the host aged a page as unused while the guest was using it. With the patch, aging unmaps the page’s EPT entry instead, so the guest’s next touch says that it is in use.',
+};
 
 function cellNote(lens: ViewLens, notes: Record<string, string>): string {
   const base = `${notes.exact ?? LEGEND_NOTES.exact} ${notes.aggregated ?? LEGEND_NOTES.aggregated} ${notes.quantised ?? LEGEND_NOTES.quantised}`;

@@ -15,6 +15,7 @@ import {
   stepSecond,
   togglePlay,
 } from '../actions.ts';
+import { LessonButton } from './Lesson.tsx';
 
 const FILE = '__file';
 
@@ -22,11 +23,11 @@ const FILE = '__file';
 export function TopBar() {
   return (
     <div className="topbar">
-      <div className="tb-group tb-setup">
+      <SetupGroup>
         <ScenarioPicker />
         <PolicyPicker />
         <SeedField />
-      </div>
+      </SetupGroup>
       <div className="tb-group tb-play">
         <PlayControls />
       </div>
@@ -39,6 +40,43 @@ export function TopBar() {
         <LinkButtons />
       </div>
     </div>
+  );
+}
+
+const NARROW = '(max-width: 760px)';
+/** True on a phone-sized screen (the layout's breakpoint), following resizes. */
+function useNarrow(): boolean {
+  const [narrow, setNarrow] = useState(() => matchMedia(NARROW).matches);
+  useEffect(() => {
+    const q = matchMedia(NARROW);
+    const on = () => setNarrow(q.matches);
+    q.addEventListener('change', on);
+    return () => q.removeEventListener('change', on);
+  }, []);
+  return narrow;
+}
+
+/**
+ * Scenario, policies and seed. On a phone they fold under one summary line, so the first screen
+ * reaches Play and the maps; the line says what is set, a tap opens the controls.
+ */
+function SetupGroup({ children }: { children: React.ReactNode }) {
+  const narrow = useNarrow();
+  const preset = useSetup((s) => s.preset);
+  const chosen = useSetup((s) => s.chosenPolicies);
+  const seed = useSetup((s) => s.seed);
+  if (!narrow) return <div className="tb-group tb-setup">{children}</div>;
+  return (
+    <details className="tb-group tb-setup tb-fold">
+      <summary>
+        <span className="tb-fold-what">{preset ?? 'scenario file'}</span>{' '}
+        <span className="tb-fold-rest">
+          · {chosen.join(' vs ')} · seed {seed}
+        </span>{' '}
+        <span className="tb-fold-hint">(change)</span>
+      </summary>
+      <div className="tb-fold-body">{children}</div>
+    </details>
   );
 }
 
@@ -284,6 +322,7 @@ function LinkButtons() {
       >
         {copied ? 'Copied' : 'Copy link'}
       </button>
+      <LessonButton />
       <button
         onClick={exportCsv}
         aria-label="Export CSV"
