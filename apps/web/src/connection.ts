@@ -38,6 +38,8 @@ import {
   useUi,
 } from './store.ts';
 import { parseUrlState } from './url-state.ts';
+import { setBookmarks } from './bookmarks/bookmarks.ts';
+import { onLessonState } from './lesson/lesson.ts';
 
 /**
  * The one socket of the page (protocol v2). It joins a run, authenticates with the control
@@ -263,7 +265,17 @@ function onWelcome(m: WelcomeMsg): void {
     descriptor: m.descriptor || useConn.getState().descriptor,
   });
   send(eventsOnWelcome(m));
+  setBookmarks(m.bookmarks ?? []);
+  void onLessonState(m.lesson ?? null);
   if (m.role === 'driver') onDriver();
+}
+
+/** The driver forked and the class follows: watch the fork (as a viewer) in this tab. */
+export function followRun(runId: string): void {
+  useConn.setState({ descriptor: null });
+  useUi.setState({ pendingSeek: null });
+  join(runId, null);
+  void refreshInfo(runId);
 }
 
 /** Once this tab drives: go to the time the URL (or the run before a restart) asked for. */
@@ -313,6 +325,15 @@ function onMessage(m: ServerMessage): void {
       break;
     case 'forked':
       adoptFork(m.runId, m.token);
+      break;
+    case 'follow':
+      followRun(m.runId);
+      break;
+    case 'bookmarks':
+      setBookmarks(m.bookmarks);
+      break;
+    case 'lesson':
+      void onLessonState(m.state);
       break;
     case 'viewport':
       useCells.setState({ viewport: m.viewport, reply: m });

@@ -18,6 +18,8 @@ import './charts.css';
 import { formatSeconds } from './plot';
 import { chartVars } from './theme';
 import { defaultPageStep, keyToValue, pointerToValue, valueToPercent } from './timeline-math';
+import { useWidth } from './use-width';
+import { markLanes } from '../bookmarks/lanes';
 
 export interface TimelineMark {
   /** Simulated seconds. */
@@ -28,6 +30,10 @@ export interface TimelineMark {
   kind: 'knob' | 'bookmark' | (string & {});
   /** A stable key (default: kind, time and label). */
   id?: string;
+  /** The accessible name and tooltip in full (default: "<Kind>: <label> at <time>"). */
+  name?: string;
+  /** The symbol drawn (default by kind: ◆ knob, ⚑ bookmark). */
+  glyph?: string;
 }
 
 export interface TimelineProps {
@@ -54,6 +60,8 @@ export interface TimelineProps {
   disabled?: boolean;
 }
 
+/** A mark's width in px: marks closer than this go into another row. */
+const MARK_PX = 22;
 /** How long the thumb stays where a scrub ended when `value` does not follow (no seek). */
 const PENDING_MS = 1500;
 const MARK_GLYPH: Record<string, string> = { knob: '◆', bookmark: '⚑' };
@@ -128,6 +136,14 @@ export function Timeline(props: TimelineProps) {
   };
 
   const pct = valueToPercent(shown, min, max);
+  // Tab order follows time; marks that would overlap are stacked in rows
+  const [marksRef, marksWidth] = useWidth<HTMLDivElement>(600);
+  const sorted = [...marks].sort((a, b) => a.time - b.time);
+  const lanes = markLanes(
+    sorted.map((m) => (valueToPercent(m.time, min, max) / 100) * marksWidth),
+    MARK_PX,
+  );
+  const rows = lanes.length ? Math.max(...lanes) + 1 : 1;
   return (
     <div className="agl-timeline" style={chartVars}>
       <div className="agl-timeline-row">
@@ -160,29 +176,34 @@ export function Timeline(props: TimelineProps) {
             </div>
             <div className="agl-timeline-thumb" style={{ left: `${pct}%` }} />
           </div>
-          {marks.length > 0 && (
-            <div className="agl-timeline-marks">
-              {[...marks]
-                .sort((a, b) => a.time - b.time) // Tab order follows time
-                .map((m) => {
-                  const name = MARK_NAME[m.kind] ?? m.kind;
-                  return (
-                    <button
-                      key={m.id ?? `${m.kind}@${m.time}:${m.label}`}
-                      type="button"
-                      className={`agl-timeline-mark agl-mark-${m.kind}`}
-                      style={{ left: `${valueToPercent(m.time, min, max)}%` }}
-                      aria-label={`${name}: ${m.label} at ${formatSeconds(m.time)}`}
-                      title={`${formatSeconds(m.time)} · ${m.label}`}
-                      onClick={() => onMark?.(m)}
-                      disabled={props.disabled}
-                    >
-                      <span aria-hidden="true">{MARK_GLYPH[m.kind] ?? '•'}</span>
-                    </button>
-                  );
-                })}
-            </div>
-          )}
+          {/* always there (empty: no height), so its width is measured before marks come */}
+          <div
+            className="agl-timeline-marks"
+            ref={marksRef}
+            style={{ height: `${marks.length ? rows * MARK_PX : 0}px` }}
+          >
+            {sorted.map((m, i) => {
+              const name =
+                m.name ?? `${MARK_NAME[m.kind] ?? m.kind}: ${m.label} at ${formatSeconds(m.time)}`;
+              return (
+                <button
+                  key={m.id ?? `${m.kind}@${m.time}:${m.label}`}
+                  type="button"
+                  className={`agl-timeline-mark agl-mark-${m.kind}`}
+                  style={{
+                    left: `${valueToPercent(m.time, min, max)}%`,
+                    top: `${lanes[i] * MARK_PX}px`,
+                  }}
+                  aria-label={name}
+                  title={m.name ?? `${formatSeconds(m.time)} · ${m.label}`}
+                  onClick={() => onMark?.(m)}
+                  disabled={props.disabled}
+                >
+                  <span aria-hidden="true">{m.glyph ?? MARK_GLYPH[m.kind] ?? '•'}</span>
+                </button>
+              );
+            })}
+          </div>
         </div>
         <div className="agl-timeline-readout" aria-hidden="true">
           <b>{formatSeconds(shown)}</b> / {formatSeconds(max)}

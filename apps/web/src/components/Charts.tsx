@@ -15,6 +15,7 @@ import { runColours } from '../palette.ts';
 import { useClock, useConn, useHistory, useSeries, useUi } from '../store.ts';
 import { seekTo } from '../actions.ts';
 import { useThrottledVersion } from '../throttle.ts';
+import { BookmarkList, bookmarkMarks, useBookmarkMoments } from '../bookmarks/BookmarkList.tsx';
 
 /**
  * The charts row (SERIES store), the address × time heatmaps (MAP_HISTORY store) and the
@@ -186,14 +187,17 @@ export function TimelineRow() {
     scrub.cancel();
     seekTo(t);
   };
+  const moments = useBookmarkMoments(welcome?.policies);
   const marks = useMemo<TimelineMark[]>(
-    () =>
-      (log ?? []).map((k) => ({
+    () => [
+      ...(log ?? []).map((k) => ({
         time: k.at / (welcome?.rate ?? 1),
         label: `${k.knob} = ${k.value}`,
         kind: 'knob',
       })),
-    [log, welcome?.rate],
+      ...bookmarkMarks(moments),
+    ],
+    [log, welcome?.rate, moments],
   );
   if (!welcome) return null;
   return (
@@ -207,6 +211,12 @@ export function TimelineRow() {
         onScrub={scrub}
         onScrubEnd={end}
         onMark={(m) => end(m.time)}
+      />
+      <BookmarkList
+        moments={moments}
+        policies={welcome.policies}
+        canSeek={driver}
+        onSeek={(m) => end(m.time)}
       />
     </section>
   );

@@ -1,5 +1,5 @@
 import { useEffect, useRef, type ReactNode } from 'react';
-import { useUi } from '../store.ts';
+import { useClock, useUi } from '../store.ts';
 import { send } from '../connection.ts';
 
 export function Dialog({
@@ -82,7 +82,11 @@ export function HelpDialog() {
   );
 }
 
-/** A driver forks: the class watches this run; should it follow the driver into the sandbox? */
+/**
+ * A driver forks: the class watches this run; should it follow the driver into the fork? Yes:
+ * every viewer is moved into the fork (as a viewer) and the driver drives it. No: the shared
+ * run pauses where it is and the driver goes on alone in a sandbox.
+ */
 export function ForkDialog() {
   const open = useUi((s) => s.forkAsk);
   if (!open) return null;
@@ -90,27 +94,31 @@ export function ForkDialog() {
   return (
     <Dialog title="Fork this run" onClose={close}>
       <p>
-        A fork is a copy of the run at this moment that only you drive. Should the class follow you?
+        A fork is a copy of the run at this moment (t = {useClock.getState().time.toFixed(2)} s)
+        that you drive. Everyone watching this run through its link is on it with you now. Should
+        the class follow you into the fork?
       </p>
       <div className="dialog-actions">
+        <button onClick={close}>Cancel</button>
         <button
-          onClick={() => {
-            close();
-          }}
-          title="Stay on the shared run: every viewer keeps seeing what you do"
-        >
-          Yes: keep driving the shared run (no fork)
-        </button>
-        <button
-          className="primary"
           onClick={() => {
             close();
             send({ type: 'pause' });
             send({ type: 'fork' });
           }}
-          title="The shared run pauses where it is; you continue in a sandbox of your own"
+          title="The shared run pauses where it is; you continue alone in a sandbox of your own"
         >
-          No: pause the class here and open my sandbox
+          No, I go alone (the class stays here, paused)
+        </button>
+        <button
+          className="primary"
+          onClick={() => {
+            close();
+            send({ type: 'fork', follow: true });
+          }}
+          title="Every viewer of this run is moved into the fork with you, and you keep driving"
+        >
+          Yes, the class follows
         </button>
       </div>
     </Dialog>
