@@ -142,9 +142,10 @@ describe('links and the server going away', () => {
       .getByRole('status', { name: 'Connection' })
       .filter({ hasText: 'watching' })
       .waitFor();
-    // the counters are a function of the reference reached: equal figures mean the same time
-    // (the clock display of a joining tab lagged under load once; see the closing note of the stop)
+    // the counters are a function of the reference reached: equal figures mean the same time,
+    // and the clock says that time
     await expect.poll(() => figures(viewer, 0), { timeout: 40_000 }).toEqual(want[0]);
+    await expect.poll(() => simTime(viewer), { timeout: 20_000 }).toBeCloseTo(t, 5);
     expect(await viewer.getByRole('radio', { checked: true }).textContent()).toContain('Belief');
     // a viewer forks the run into a sandbox of its own, at the same time, and drives it
     expect(await viewer.getByRole('button', { name: 'Play' }).isDisabled()).toBe(true);
@@ -181,6 +182,7 @@ describe('links and the server going away', () => {
       .waitFor({ timeout: 20_000 });
     await expect.poll(() => figures(again, 0), { timeout: 40_000 }).toEqual(want[0]);
     await expect.poll(() => figures(again, 1), { timeout: 20_000 }).toEqual(want[1]);
+    await expect.poll(() => simTime(again), { timeout: 20_000 }).toBeCloseTo(t, 5);
     await fresh.close();
     await ctx.close();
   });
