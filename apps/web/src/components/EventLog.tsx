@@ -1,4 +1,198 @@
-/** Placeholder: being built (issue 11/15). */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useClock, useConn, useUi } from '../store.ts';
+import { eventRing, setKindFilter, setRunFilter, useEvents } from '../events/store.ts';
+import { eventWords, kindLabel, subscribedKinds } from '../events/words.ts';
+import { useSelection } from '../inspector/store.ts';
+import { seekTo } from '../actions.ts';
+import { fmtInt } from '../format.ts';
+import { runColour } from '../map/colours.ts';
+import './explain.css';
+
+const ROW_H = 46;
+
+/**
+ * The event log: every event the server streamed (all of each step while stepping, a sample while
+ * playing), newest last, in plain words with the kernel path that raised it. Filtered by kind,
+ * by run and by the time window brushed on the charts. Virtualised: only the rows on screen are
+ * in the DOM, so 100,000 rows scroll smoothly. Clicking a row selects its page and seeks there.
+ */
 export function EventLog() {
-  return null;
+  const welcome = useConn((s) => s.welcome);
+  const driver = useConn((s) => s.role === 'driver');
+  const version = useEvents((s) => s.version);
+  const kind = useEvents((s) => s.kind);
+  const run = useEvents((s) => s.run);
+  const dropped = useEvents((s) => s.dropped);
+  const stepFrom = useEvents((s) => s.stepFrom);
+  const playing = useClock((s) => s.playing);
+  const brush = useUi((s) => s.brush);
+  const selected = useUi((s) => s.selectedGfn);
+  const scroller = useRef<HTMLDivElement>(null);
+  const follow = useRef(true);
+  const [shown, setShown] = useState(version);
+
+  // redraw at most once per animation frame, however many frames arrive
+  useEffect(() => {
+    const id = requestAnimationFrame(() => setShown(version));
+    return () => cancelAnimationFrame(id);
+  }, [version]);
+
+  const kindNo = welcome && kind !== null ? welcome.eventNames.indexOf(kind) : -1;
+  const rate = welcome?.rate ?? 1;
+  const rowsBuf = useRef(new Uint32Array(eventRing.capacity));
+  const { rows, n, inStep } = useMemo(() => {
+    void shown;
+    const r0 = brush ? brush[0] * rate : -Infinity;
+    const r1 = brush ? brush[1] * rate : Infinity;
+    const { kind: K, run: R, at: A } = eventRing;
+    const res = eventRing.filter(
+      (s) =>
+        (kindNo < 0 || K[s] === kindNo) &&
+        (run === null || R[s] === run) &&
+        A[s] >= r0 &&
+        A[s] <= r1,
+      rowsBuf.current,
+    );
+    let step = 0;
+    if (stepFrom !== null)
+      for (let i = res.n - 1; i >= 0 && A[eventRing.slot(res.rows[i])] >= stepFrom; i--) step++;
+    return { ...res, inStep: step };
+  }, [shown, kindNo, run, brush, rate, stepFrom]);
+
+  const virt = useVirtualizer({
+    count: n,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_H,
+    overscan: 12,
+  });
+
+  // a log follows its newest row unless the reader scrolled up
+  useEffect(() => {
+    if (follow.current && n > 0) virt.scrollToIndex(n - 1, { align: 'end' });
+  }, [n, shown, virt]);
+  const onScroll = () => {
+    const el = scroller.current;
+    if (el) follow.current = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_H;
+  };
+
+  const policies = welcome?.policies ?? [];
+  const kinds = welcome ? subscribedKinds(welcome.eventNames) : [];
+  const totalDropped = dropped.reduce((a, b) => a + b, 0);
+  const pick = (row: number) => {
+    const s = eventRing.slot(row);
+    const t = eventRing.at[s] / rate;
+    const gfn = eventRing.gfn[s];
+    useSelection.setState({ hint: { gfn, time: t } });
+    useUi.setState({ selectedGfn: gfn });
+    if (driver) seekTo(t);
+  };
+
+  return (
+    <section className="panel event-log" aria-labelledby="event-log-title">
+      <h2 id="event-log-title">Event log</h2>
+      <div className="panel-controls">
+        <label>
+          Kind{' '}
+          <select
+            aria-label="Event kind"
+            value={kind ?? ''}
+            onChange={(e) => setKindFilter(e.target.value || null)}
+          >
+            <option value="">every kind</option>
+            {kinds.map((k) => (
+              <option key={k} value={k}>
+                {kindLabel(k)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Run{' '}
+          <select
+            aria-label="Event run"
+            value={run ?? ''}
+            onChange={(e) => setRunFilter(e.target.value === '' ? null : Number(e.target.value))}
+          >
+            <option value="">every run</option>
+            {policies.map((p, r) => (
+              <option key={p + r} value={r}>
+                {p}
+              </option>
+            ))}
+          </select>
+        </label>
+        {brush && (
+          <span className="brush-note">
+            {brush[0].toFixed(2)}–{brush[1].toFixed(2)} s (brushed){' '}
+            <button className="link" onClick={() => useUi.setState({ brush: null })}>
+              all time
+            </button>
+          </span>
+        )}
+      </div>
+      <p className="panel-note" data-testid="event-log-status">
+        {playing
+          ? `Playing: a sample of the stream; ${fmtInt(totalDropped)} events dropped so far (the counters stay exact).`
+          : `Stepping: every event of each step is listed${stepFrom !== null ? `; the last step added ${fmtInt(inStep)} of those shown` : ''}.`}{' '}
+        <span data-testid="event-log-count" data-count={n}>
+          {fmtInt(n)} shown
+        </span>
+        {eventRing.overwritten > 0 &&
+          `, ${fmtInt(eventRing.overwritten)} older ones overwritten (the newest ${fmtInt(eventRing.capacity)} are kept)`}
+        .
+      </p>
+      <div
+        className="log-scroll"
+        ref={scroller}
+        role="log"
+        aria-label="Event log"
+        aria-live="off"
+        onScroll={onScroll}
+      >
+        {n === 0 && (
+          <p className="log-empty">
+            {welcome
+              ? 'No events yet. Step to the next aging pass, or press Play.'
+              : 'Waiting for the run…'}
+          </p>
+        )}
+        <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
+          {virt.getVirtualItems().map((v) => {
+            const row = rows[v.index];
+            const s = eventRing.slot(row);
+            const k = eventRing.kind[s];
+            const name = welcome?.eventNames[k] ?? String(k);
+            const gfn = eventRing.gfn[s];
+            const t = eventRing.at[s] / rate;
+            const policy = policies[eventRing.run[s]] ?? '';
+            const path = welcome?.kernelPaths[eventRing.path[s]] ?? '';
+            const words = eventWords(name, eventRing.arg[s]);
+            const fresh = !playing && stepFrom !== null && eventRing.at[s] >= stepFrom;
+            return (
+              <button
+                key={v.key}
+                className={`log-row${fresh ? ' fresh' : ''}${gfn === selected ? ' selected' : ''}`}
+                style={{ transform: `translateY(${v.start}px)`, height: ROW_H }}
+                data-kind={name}
+                data-gfn={gfn}
+                data-run={eventRing.run[s]}
+                onClick={() => pick(row)}
+                title={`${words}\n${path}`}
+              >
+                <span className="log-line">
+                  <span className="log-time">{t.toFixed(4)} s</span>
+                  <span className="run-dot" style={{ background: runColour(policy) }} />
+                  <span className="log-policy">{policy}</span>
+                  <span className="log-gfn">gfn {fmtInt(gfn)}</span>
+                  <span className="log-words">{words}</span>
+                </span>
+                <code className="log-path">{path}</code>
+              </button>
+            );
+          })}
+        </div>
+      </div>
+    </section>
+  );
 }

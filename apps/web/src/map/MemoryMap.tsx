@@ -19,6 +19,7 @@ import {
 } from './cells.ts';
 import { lensColours, rgba32, PAGE_BACKGROUND } from './colours.ts';
 import { lensInfo, serverLensId } from './lens.ts';
+import { useSelection } from '../inspector/store.ts';
 
 /** Smallest range a zoom may show, in pages (1 MiB). */
 const MIN_PAGES = 256;
@@ -124,6 +125,8 @@ export function MemoryMap({ run, policy }: { run: number; policy: string }) {
       ctx.drawImage(off, 0, 0, cols * cell * dpr, rows * cell * dpr);
       drawn.current = { buf, cols, rows, size: cell };
       canvas.dataset.version = String(cells.version);
+      canvas.dataset.cols = String(cols);
+      canvas.dataset.cell = String(cell);
       if (summary.current) summary.current.textContent = summarise(buf, lensNow, tally, policy);
     };
     const schedule = () => {
@@ -156,7 +159,9 @@ export function MemoryMap({ run, policy }: { run: number; policy: string }) {
       const i = useUi.getState().hover;
       const d = drawn.current;
       if (i === null || !d || i >= d.buf.cells) {
-        if (hoverText.current) hoverText.current.textContent = 'Hover a cell for its pages.';
+        if (hoverText.current)
+          hoverText.current.textContent =
+            'Hover a cell for its pages; click it (or Enter) to inspect its first page.';
         return;
       }
       const x = (i % d.cols) * d.size;
@@ -186,13 +191,20 @@ export function MemoryMap({ run, policy }: { run: number; policy: string }) {
       if (useUi.getState().hover !== next) useUi.setState({ hover: next });
     };
     const leave = () => useUi.setState({ hover: null });
+    // a click selects the cell's page for the page inspector (a cell of many pages: its first frame)
+    const click = (e: MouseEvent) => {
+      move(e as PointerEvent);
+      selectCell(drawn.current, useUi.getState().hover);
+    };
     canvas.addEventListener('pointermove', move);
     canvas.addEventListener('pointerleave', leave);
+    canvas.addEventListener('click', click);
     return () => {
       un();
       un2();
       canvas.removeEventListener('pointermove', move);
       canvas.removeEventListener('pointerleave', leave);
+      canvas.removeEventListener('click', click);
     };
   }, [size]);
 
@@ -290,6 +302,10 @@ export function MemoryMap({ run, policy }: { run: number; policy: string }) {
           role="img"
           aria-label={`Memory map, ${policy}`}
           aria-describedby={`map-summary-${run}`}
+          tabIndex={0}
+          onKeyDown={(e) => {
+            if (mapKey(e.key, drawn.current)) e.preventDefault();
+          }}
           style={{ width: size.w, height: size.h, left: AXIS_LEFT }}
         />
         <canvas
@@ -312,6 +328,34 @@ export function MemoryMap({ run, policy }: { run: number; policy: string }) {
       <p className="map-hovertext" ref={hoverText} />
     </div>
   );
+}
+
+/** Select the first guest frame of cell i (the page inspector shows useUi.selectedGfn). */
+function selectCell(d: Drawn | null, i: number | null): void {
+  if (!d || i === null || i >= d.buf.cells) return;
+  useSelection.setState({ hint: null });
+  useUi.setState({ selectedGfn: cellRange(d.buf, i)[0] });
+}
+
+/** Keyboard on a focused map: arrows move the hovered cell, Enter selects it. True if handled. */
+function mapKey(key: string, d: Drawn | null): boolean {
+  if (!d) return false;
+  const cur = useUi.getState().hover;
+  if (key === 'Enter') {
+    selectCell(d, cur ?? 0);
+    if (cur === null) useUi.setState({ hover: 0 });
+    return true;
+  }
+  const step: Record<string, number> = {
+    ArrowRight: 1,
+    ArrowLeft: -1,
+    ArrowDown: d.cols,
+    ArrowUp: -d.cols,
+  };
+  if (!(key in step)) return false;
+  const next = Math.min(d.buf.cells - 1, Math.max(0, (cur ?? 0) + (cur === null ? 0 : step[key])));
+  useUi.setState({ hover: next });
+  return true;
 }
 
 function ppcText(ppc: number): string {
