@@ -39,6 +39,8 @@ export interface ServerConfig {
   maxViewersPerRun: number;
   /** A run nobody watches or drives for this long is deleted. */
   idleRunMs: number;
+  /** A playing run nobody watches is paused after this long (it keeps its state). */
+  unwatchedPauseMs: number;
   /** Largest JSON message a viewer may send, bytes. */
   maxMessageBytes: number;
   /** Messages per second a viewer may send (token bucket, burst of the same size). */
@@ -88,6 +90,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   allowedHosts: [],
   maxViewersPerRun: 64,
   idleRunMs: 30 * 60_000,
+  unwatchedPauseMs: 60_000,
   maxMessageBytes: 4096,
   maxMessagesPerSecond: 50,
   maxBufferedBytes: 4 * 1024 * 1024,
@@ -122,6 +125,7 @@ const NUMERIC_ENV: Record<NumericKey, [env: string, min: number, max: number]> =
   maxWorkloadMiB: ['AGELAB_MAX_WORKLOAD_MIB', 1, 1 << 20],
   maxViewersPerRun: ['AGELAB_MAX_VIEWERS_PER_RUN', 1, 100_000],
   idleRunMs: ['AGELAB_IDLE_RUN_MS', 1000, 7 * 86_400_000],
+  unwatchedPauseMs: ['AGELAB_UNWATCHED_PAUSE_MS', 100, 7 * 86_400_000],
   maxMessageBytes: ['AGELAB_MAX_MESSAGE_BYTES', 64, 1 << 20],
   maxMessagesPerSecond: ['AGELAB_MAX_MESSAGES_PER_SECOND', 1, 100_000],
   maxBufferedBytes: ['AGELAB_MAX_BUFFERED_BYTES', 64 * 1024, 1 << 30],

@@ -187,6 +187,8 @@ interface SharedView {
  */
 export class StreamHub {
   readonly viewers = new Set<Viewer>();
+  /** Wall time (ms) the last viewer left, or null while anyone watches. */
+  unwatchedSince: number | null = Date.now();
   private maps: (RunMap | null)[] = [];
   private mapSims: (Simulation | null)[] = [];
   private views = new Map<string, SharedView>();
@@ -241,6 +243,7 @@ export class StreamHub {
 
   add(viewer: Viewer, welcome: ServerMessage): void {
     this.viewers.add(viewer);
+    this.unwatchedSince = null;
     this.syncEventMode();
     this.sendJson(viewer, welcome);
     viewer.needsKeyframe = true;
@@ -250,7 +253,10 @@ export class StreamHub {
   remove(viewer: Viewer): void {
     this.viewers.delete(viewer);
     this.syncEventMode();
-    if (this.viewers.size === 0) for (const s of this.getCmp().sims) s.events.drain();
+    if (this.viewers.size === 0) {
+      this.unwatchedSince = Date.now();
+      for (const s of this.getCmp().sims) s.events.drain();
+    }
   }
 
   /** Watch a viewport of run `run` (all runs when null); returns the number CELLS frames carry. */

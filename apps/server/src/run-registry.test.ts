@@ -18,3 +18,32 @@ describe('idle runs', () => {
     await app.close();
   });
 });
+
+describe('unwatched runs', () => {
+  it('a playing run is paused once nobody has watched it for the grace, a watched one plays on', async () => {
+    const { app, ws } = await listeningApp({ unwatchedPauseMs: 300 });
+    const left = await createRun(app, { preset: 'idle', policy: 'always-old' });
+    const kept = await createRun(app, { preset: 'idle', policy: 'always-old' });
+    const a = await TestViewer.open(`${ws}/api/runs/${left.id}/stream`);
+    const b = await TestViewer.open(`${ws}/api/runs/${kept.id}/stream`);
+    for (const [v, run] of [
+      [a, left],
+      [b, kept],
+    ] as const) {
+      await v.json('welcome');
+      await v.request({ type: 'auth', token: run.token }, 1);
+      await v.request({ type: 'play', speed: 0.1 }, 2);
+    }
+    const leftRun = app.registry.get(left.id)!;
+    const keptRun = app.registry.get(kept.id)!;
+    expect(leftRun.player.playing).toBe(true);
+    a.close();
+    await until(() => !leftRun.player.playing, 5000, 'the unwatched run to pause');
+    // paused, not deleted: whoever comes back finds it where it was
+    expect(app.registry.get(left.id)).toBe(leftRun);
+    expect(leftRun.cmp.refIndex).toBeGreaterThan(0);
+    expect(keptRun.player.playing).toBe(true);
+    b.close();
+    await app.close();
+  });
+});

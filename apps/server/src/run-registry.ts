@@ -30,7 +30,7 @@ export class RunRegistry {
   ) {
     this.sweeper = setInterval(
       () => this.sweep(),
-      Math.max(100, Math.min(cfg.idleRunMs / 4, 60_000)),
+      Math.max(100, Math.min(cfg.idleRunMs / 4, cfg.unwatchedPauseMs / 2, 60_000)),
     );
     this.sweeper.unref();
   }
@@ -131,6 +131,12 @@ export class RunRegistry {
 
   sweep(now = Date.now()): void {
     for (const run of this.runs.values()) {
+      // Nobody sees a run that plays with no viewer: it only burns a core until it expires. A
+      // reload or a reconnect comes back within seconds; after the grace it is paused (its state
+      // is kept, and whoever comes back presses Play).
+      const since = run.hub.unwatchedSince;
+      if (since !== null && run.player.playing && now - since >= this.cfg.unwatchedPauseMs)
+        run.player.pause();
       // only the owner (a driver: the token holder) keeps a run alive
       if ([...run.hub.viewers].some((v) => v.role === 'driver')) continue;
       if (now - run.lastActive < this.cfg.idleRunMs) continue;
