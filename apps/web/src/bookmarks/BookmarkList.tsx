@@ -64,6 +64,8 @@ export function BookmarkList({
               type="button"
               className="bookmark"
               aria-label={m.name}
+              data-time={m.time}
+              data-kind={m.kind}
               disabled={!canSeek}
               onClick={() => onSeek(m)}
             >

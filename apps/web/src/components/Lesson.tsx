@@ -127,7 +127,10 @@ function LessonChoice({
 
 /** The step the class is at: for everyone while a lesson is on. */
 function LessonSteps() {
-  const at = useLesson(currentStep);
+  // select the parts (a selector returning a new object each time would re-render forever)
+  const state = useLesson((s) => s.state);
+  const lessons = useLesson((s) => s.lessons);
+  const at = currentStep({ state, lessons });
   const busy = useLesson((s) => s.busy);
   const error = useLesson((s) => s.error);
   const picker = useLesson((s) => s.pickerOpen);

@@ -83,7 +83,7 @@ export async function loadLesson(name: string): Promise<Lesson> {
 
 /** The step the class is at, once its lesson is loaded. */
 export function currentStep(
-  s: LessonStore,
+  s: Pick<LessonStore, 'state' | 'lessons'>,
 ): { lesson: Lesson; step: LessonStep; index: number } | null {
   if (!s.state) return null;
   const lesson = s.lessons[s.state.lesson];
