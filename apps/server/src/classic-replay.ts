@@ -83,8 +83,12 @@ export function stringAsTrace(text: string): Uint8Array {
 /** A TraceError as a 400 naming the line (or the reference, for a typed string). */
 export function traceHttpError(e: TraceError, typed: boolean): HttpError {
   const where = e.line === null ? '' : typed ? `reference ${e.line}: ` : `line ${e.line}: `;
-  const text = e.text === null ? '' : ` (${JSON.stringify(e.text)})`;
-  return new HttpError(400, 'bad_trace', `${where}${e.message}${text}`);
+  // the parser's message names the line itself ("trace line 4: … got "x"", as the command
+  // line prints it): say it once, as a reference for a typed string
+  const message = e.line === null ? e.message : e.message.replace(/^trace line \d+: /, '');
+  const quoted = e.text === null ? '' : JSON.stringify(e.text);
+  const text = e.text === null || message.includes(quoted) ? '' : ` (${quoted})`;
+  return new HttpError(400, 'bad_trace', `${where}${message}${text}`);
 }
 
 export async function readTrace(

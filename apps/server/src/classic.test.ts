@@ -93,6 +93,10 @@ describe('the classic replacement API', () => {
       error: 'bad_trace',
       message: expect.stringMatching(/^line 4: /),
     });
+    // the line is named once, and the bad text quoted once, as `npm run sim -- replay` says it
+    expect(wrong.json().message).toBe(
+      'line 4: expected a page number (decimal or 0x hex), got "not a page"',
+    );
     await a.close();
   });
 });
