@@ -173,7 +173,9 @@ function moment(policy: string, g: PageEvent[]): ChainStep | null {
   if (deact) {
     path ||= deact.path;
     parts.push(
-      'Not referenced, so it was deactivated: moved to the inactive list, where the next scan may swap it out.',
+      deact.path.startsWith('shrink_active_list') || deact.path.startsWith('kswapd')
+        ? 'shrink_active_list moved it to the inactive list, as it does every anon page it scans (the answer only cleared the young bits): the next check, on the inactive list, decides whether it is swapped out.'
+        : 'It was moved to the inactive list.',
     );
   }
   const act = has('lru_activate');
@@ -265,12 +267,17 @@ export function explainPage(run: PageHistoryRun, to: number): Explained {
 /** The one sentence for a page the host took for cold while the guest was using it, or null. */
 export function coldSentence(run: PageHistoryRun): string | null {
   const evs = run.events;
-  const falseOld = evs.find((e) => e.kind === 'false_verdict' && e.arg === 0);
+  const isFalseOld = (e: PageEvent) => e.kind === 'false_verdict' && e.arg === 0;
   const hot = run.end.classes.belief === 'hot_swapped';
+  // the latest swap-out that a false "old" led to, else the latest false "old"
+  let out: PageEvent | undefined;
+  let falseOld: PageEvent | undefined;
+  for (const e of evs) {
+    if (isFalseOld(e)) falseOld = e;
+    else if (e.kind === 'swap_out' && falseOld) out = e;
+  }
+  if (out) falseOld = evs.filter((e) => isFalseOld(e) && e.refIndex <= out.refIndex).pop();
   if (!falseOld && !hot) return null;
-  const out = evs.find(
-    (e) => e.kind === 'swap_out' && (!falseOld || e.refIndex >= falseOld.refIndex),
-  );
   const back = out
     ? evs.find(
         (e) =>
@@ -278,16 +285,16 @@ export function coldSentence(run: PageHistoryRun): string | null {
           (e.kind === 'major_fault' || (e.kind === 'ept_violation' && e.arg === 2)),
       )
     : undefined;
-  const why =
-    run.policy === 'always-old'
-      ? ' because kvm_age_rmapp answers old for every page under always-old'
-      : '';
   let s = 'The host took this page for cold while the guest was using it';
-  if (falseOld)
-    s += `: in ${falseOld.pass !== null ? `reclaim pass ${falseOld.pass}` : 'reclaim'} at ${t(falseOld.time)} page_referenced answered old${why}, although the guest had touched it`;
-  if (out) s += `${falseOld ? ', ' : ': '}it was swapped out at ${t(out.time)}`;
-  if (back)
-    s += `, and the guest’s next touch at ${t(back.time)} had to wait for a major fault to read it back from swap`;
-  if (!falseOld && !out) s += ': it is hot (touched within the hot window) and swapped out';
+  if (falseOld) {
+    const where = falseOld.pass !== null ? `reclaim pass ${falseOld.pass}` : 'reclaim';
+    s += `: in ${where} (${t(falseOld.time)}) page_referenced answered “old” although the guest had touched it`;
+    if (run.policy === 'always-old')
+      s += ', because kvm_age_rmapp answers old for every page under always-old';
+    if (out)
+      s += `${out.refIndex === falseOld.refIndex ? ', so it was swapped out there and then' : `, and it was swapped out at ${t(out.time)}`}`;
+    if (back)
+      s += `; the guest’s next touch, at ${t(back.time)}, waited for a major fault to read it back from swap`;
+  } else s += ': it is hot (touched within the hot window), yet it is swapped out';
   return `${s}.`;
 }
