@@ -29,6 +29,8 @@ interface Checkpoint {
   source: ReferenceSource;
   sims: Simulation[];
   bytes: number;
+  /** Wall ms it took to simulate from the previous checkpoint to this one: what a seek replays. */
+  cost: number;
 }
 
 export interface ComparisonOptions {
@@ -38,7 +40,17 @@ export interface ComparisonOptions {
   checkpointEveryRefs?: number;
   /** Bound on the memory checkpoints may hold; older ones are thinned out past it. */
   maxCheckpointBytes?: number;
+  /**
+   * Also take a checkpoint once simulating since the last one took this many wall ms (default
+   * 100), so an expensive stretch (boot, heavy reclaim) is not one long replay for a seek.
+   */
+  checkpointWorkMs?: number;
+  /** The wall clock (ms) checkpoints are timed by; tests give a clock of their own. */
+  now?: () => number;
 }
+
+// sim-core has no platform types; every runtime it runs in (Node, workers, browsers) has this
+declare const performance: { now(): number };
 
 const CHUNK = 4096;
 /** In `all` mode, deliver to subscribers mid-step once a log holds this many events, so none is lost. */
@@ -66,6 +78,12 @@ export class Comparison {
   private knobCursor = 0;
   private readonly checkpointEvery: number;
   private readonly maxCheckpointBytes: number;
+  private readonly checkpointWorkMs: number;
+  /** Wall ms spent simulating past the newest checkpoint since it was taken. */
+  private workSinceCheckpoint = 0;
+  /** Wall ms the newest checkpoint's copy took (a checkpoint is never taken more often than 4×). */
+  private checkpointCopyMs = 0;
+  private readonly now: () => number;
   private listeners: EventListener[] = [];
 
   constructor(
@@ -81,6 +99,8 @@ export class Comparison {
     this.checkpointEvery =
       opts.checkpointEveryRefs ?? Math.max(CHUNK, Math.round(5 * scenario.rate));
     this.maxCheckpointBytes = opts.maxCheckpointBytes ?? 256 * 1024 * 1024;
+    this.checkpointWorkMs = opts.checkpointWorkMs ?? 100;
+    this.now = opts.now ?? (() => performance.now());
     this.checkpoint();
   }
 
@@ -96,6 +116,11 @@ export class Comparison {
 
   get rate(): number {
     return this.scenario.rate;
+  }
+
+  /** Where the checkpoints a seek can restore stand (reference indices, in order). */
+  checkpointRefs(): number[] {
+    return this.checkpoints.map((c) => c.refIndex);
   }
 
   /** Simulated seconds since the start. */
@@ -151,8 +176,11 @@ export class Comparison {
       let k = Math.min(CHUNK, end - this.refIndex, this.nextKhugepaged - this.refIndex);
       if (this.knobCursor < this.knobs.length)
         k = Math.min(k, this.knobs[this.knobCursor].at - this.refIndex);
-      const nextCp = this.lastCheckpoint().refIndex + this.checkpointEvery;
+      const last = this.lastCheckpoint().refIndex;
+      const nextCp = last + this.checkpointEvery;
       k = Math.min(k, nextCp - this.refIndex);
+      // only new ground is timed: a replay of the past takes no checkpoints
+      const t0 = this.refIndex >= last ? this.now() : NaN;
       if (k > 0) {
         this.source.fill(this.buf, 0, k);
         for (const s of this.sims) s.consume(this.buf, k, this.refIndex);
@@ -162,7 +190,15 @@ export class Comparison {
         for (const s of this.sims) s.khugepagedWake(this.refIndex);
         this.nextKhugepaged = this.refIndex + this.khugepagedInterval();
       }
-      if (this.refIndex >= nextCp) this.checkpoint();
+      if (!Number.isNaN(t0)) this.workSinceCheckpoint += this.now() - t0;
+      // Checkpoints only change how far a seek replays, never what it finds (the run is
+      // deterministic whatever its chunking), so taking them by wall time is safe.
+      if (
+        this.refIndex >= nextCp ||
+        (this.refIndex > last &&
+          this.workSinceCheckpoint >= Math.max(this.checkpointWorkMs, 4 * this.checkpointCopyMs))
+      )
+        this.checkpoint();
       if (this.listeners.length && this.sims[0].events.eventMode === 'all')
         this.deliver(DELIVER_AT);
     }
@@ -239,6 +275,7 @@ export class Comparison {
 
   private checkpoint(): void {
     if (this.checkpoints.length && this.lastCheckpoint().refIndex === this.refIndex) return;
+    const t0 = this.now();
     const sims = this.sims.map((s) => s.clone('off'));
     const bytes = sims.reduce((a, s) => a + s.heapBytes(), 0);
     this.checkpoints.push({
@@ -247,20 +284,21 @@ export class Comparison {
       source: this.source.clone(),
       sims,
       bytes,
+      cost: this.checkpoints.length ? this.workSinceCheckpoint : 0,
     });
-    // Thin out: keep the first (reset) and the newest, and drop the one whose neighbours are
-    // closest, so what is kept stays evenly spread (a seek replays at most the widest gap).
+    this.workSinceCheckpoint = 0;
+    this.checkpointCopyMs = this.now() - t0;
+    // Thin out: keep the first (reset) and the newest, and drop the one whose two intervals
+    // cost the least to replay together, so what is kept is spread evenly by replay time (a
+    // seek replays at most the costliest interval; boot costs many times steady state).
     let held = this.checkpoints.reduce((a, c) => a + c.bytes, 0);
     while (held > this.maxCheckpointBytes && this.checkpoints.length > 2) {
       const cps = this.checkpoints;
       let drop = 1;
       for (let i = 2; i < cps.length - 1; i++)
-        if (
-          cps[i + 1].refIndex - cps[i - 1].refIndex <
-          cps[drop + 1].refIndex - cps[drop - 1].refIndex
-        )
-          drop = i;
+        if (cps[i].cost + cps[i + 1].cost < cps[drop].cost + cps[drop + 1].cost) drop = i;
       held -= cps[drop].bytes;
+      cps[drop + 1].cost += cps[drop].cost;
       cps.splice(drop, 1);
     }
   }
@@ -297,6 +335,7 @@ export class Comparison {
     this.source = cp.source.clone();
     this.refIndex = cp.refIndex;
     this.nextKhugepaged = cp.nextKhugepaged;
+    this.workSinceCheckpoint = 0;
     // A checkpoint at R is taken before any knob recorded at R is applied.
     this.knobCursor = this.knobs.filter((k) => k.at < cp.refIndex).length;
   }
@@ -320,6 +359,7 @@ export class Comparison {
       knobCursor: this.knobs.filter((k) => k.at < cp.refIndex).length,
       checkpoints: [cp],
       checkpointEvery: Number.MAX_SAFE_INTEGER,
+      checkpointWorkMs: Infinity,
       listeners: [],
     });
     return c;
