@@ -33,6 +33,15 @@ export const HPAGE_SHIFT = 9;
 export const SPTE_PRESENT = 1;
 export const SPTE_ACCESSED = 2;
 
+/**
+ * KvmMmu.reach, one byte per 2M frame: how the guest reaches every gfn of the frame through its
+ * own (non-aliased) address. Not kernel state: a summary of spte4k/spte2m kept so the simulator's
+ * per-reference loop reads one byte of a small array (cache-resident) instead of a per-gfn byte.
+ */
+export const REACH_MIXED = 0; // some gfn may lack a present spte: look at spte4k/spte2m per gfn
+export const REACH_4K = 1; // every gfn of the frame has a present 4K spte
+export const REACH_2M = 2; // a present 2M spte maps the frame (no 4K spte then)
+
 /** What gfn_to_pfn had to do on the host to find the page (hva_to_pfn, virt/kvm/kvm_main.c v2.6.33). */
 export const HOST_FAULT_NONE = 0; // get_user_pages_fast found a present, writable pte
 export const HOST_FAULT_MINOR = 1; // handle_mm_fault without I/O (zero-fill, swap-cache hit)
@@ -89,6 +98,10 @@ export class KvmMmu {
   readonly spte2m: Uint8Array;
   /** Present 4K sptes inside each 2M frame, so installing a 2M spte need not scan 512 entries. */
   readonly small4kInFrame: Uint16Array;
+  /** REACH_* per frame; frames holding an aliased gfn stay REACH_MIXED. */
+  readonly reach: Uint8Array;
+  /** First frame with no aliased gfn in it: only those get a REACH_4K or REACH_2M summary. */
+  readonly firstPlainFrame: number;
   readonly rmap4k: RmapTable;
   readonly rmap2m: RmapTable;
   /** kvm->mmu_notifier_seq and mmu_notifier_count, include/linux/kvm_host.h v2.6.33. */
@@ -112,6 +125,8 @@ export class KvmMmu {
     this.spte4k = new Uint8Array(this.guestPages + this.aliases * this.aliasedPages);
     this.spte2m = new Uint8Array(this.frames);
     this.small4kInFrame = new Uint16Array(this.frames);
+    this.reach = new Uint8Array(this.frames);
+    this.firstPlainFrame = Math.ceil(this.aliasedPages / KVM_PAGES_PER_HPAGE);
     this.rmap4k = new RmapTable(this.guestPages);
     this.rmap2m = new RmapTable(this.frames);
   }
@@ -172,7 +187,9 @@ export class KvmMmu {
     if (this.spte4k[i] & SPTE_PRESENT) return;
     // set_spte() puts shadow_accessed_mask into every non-speculative spte.
     this.spte4k[i] = this.policy.shadowAccessedMask ? SPTE_PRESENT | SPTE_ACCESSED : SPTE_PRESENT;
-    this.small4kInFrame[gfn >>> HPAGE_SHIFT]++;
+    const f = gfn >>> HPAGE_SHIFT;
+    if (++this.small4kInFrame[f] === this.framePages(f) && f >= this.firstPlainFrame)
+      this.reach[f] = REACH_4K;
     this.rmapAdd(this.rmap4k, gfn, i, 1);
   }
 
@@ -199,9 +216,15 @@ export class KvmMmu {
     this.spte2m[frame] = this.policy.shadowAccessedMask
       ? SPTE_PRESENT | SPTE_ACCESSED
       : SPTE_PRESENT;
+    if (frame >= this.firstPlainFrame) this.reach[frame] = REACH_2M;
     this.stats[LARGEPAGES]++;
     this.stats[LARGE_SPTES]++;
     this.rmapAdd(this.rmap2m, frame, frame, 2);
+  }
+
+  /** Gfns in 2M frame f (the last frame of a guest may be partial). */
+  private framePages(f: number): number {
+    return Math.min(KVM_PAGES_PER_HPAGE, this.guestPages - f * KVM_PAGES_PER_HPAGE);
   }
 
   private rmapAdd(rmap: RmapTable, index: number, spte: number, level: number): void {
@@ -229,11 +252,13 @@ export class KvmMmu {
       bits = this.spte4k[spte];
       this.spte4k[spte] = 0;
       this.small4kInFrame[gfn >>> HPAGE_SHIFT]--;
+      this.reach[gfn >>> HPAGE_SHIFT] = REACH_MIXED;
       freed = this.rmap4k.remove(index, spte);
     } else {
       gfn = index << HPAGE_SHIFT;
       bits = this.spte2m[index];
       this.spte2m[index] = 0;
+      this.reach[index] = REACH_MIXED;
       // kvm_unmap_rmapp() never decrements kvm->stat.lpages (arch/x86/kvm/mmu.c v2.6.33, v2.6.38)
       s[LARGE_SPTES]--;
       freed = this.rmap2m.remove(index, spte);
@@ -383,6 +408,7 @@ export class KvmMmu {
       spte4k: this.spte4k.slice(),
       spte2m: this.spte2m.slice(),
       small4kInFrame: this.small4kInFrame.slice(),
+      reach: this.reach.slice(),
       rmap4k: this.rmap4k.clone(),
       rmap2m: this.rmap2m.clone(),
       host,
@@ -397,6 +423,7 @@ export class KvmMmu {
       this.spte4k.byteLength +
       this.spte2m.byteLength +
       this.small4kInFrame.byteLength +
+      this.reach.byteLength +
       this.rmap4k.heapBytes() +
       this.rmap2m.heapBytes()
     );

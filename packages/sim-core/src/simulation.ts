@@ -3,6 +3,9 @@ import {
   EV,
   KvmMmu,
   NO_EVENTS,
+  REACH_2M,
+  REACH_4K,
+  REACH_MIXED,
   SPTE_ACCESSED,
   SPTE_PRESENT,
   countersToRecord,
@@ -118,15 +121,24 @@ export class Simulation {
    * The per-reference loop: the hot path of the whole simulator. Kept branch-light and free of
    * out-of-bounds typed-array accesses (V8 deoptimizes such a loop for good): idle slots and
    * aliased gfns leave through one unsigned range check. An spte byte is non-zero iff present.
+   *
+   * Per reference it stores the last-touch time and reads only the frame's reach byte
+   * (KvmMmu.reach, one byte per 2M frame: 32 KiB at 16M pages, so it stays in cache); the
+   * per-gfn spte bytes are read only in frames where some gfn lacks a present spte. A random
+   * load from a large per-page array costs several times a random store on this kind of machine
+   * (a store retires into the store buffer, a load's miss holds up the loop): measured in
+   * BENCHMARKS.md (hot-path).
    */
   private consumeRefs(refs: Uint32Array, n: number, base: number): void {
     const spte4k = this.kvm.spte4k;
     const spte2m = this.kvm.spte2m;
+    const reach = this.kvm.reach;
     const lastTouch = this.host.lastTouch;
     const lo = this.kvm.aliasedPages;
     const span = this.host.n - lo;
     this.host.ensureTouchRange(base + n, base);
     const t0 = base + 1 - this.host.touchEpoch;
+    const SHIFT = HPAGE_SHIFT;
     let via2m = 0;
     let idle = 0;
     if (this.policy.shadowAccessedMask) {
@@ -138,12 +150,22 @@ export class Simulation {
           continue;
         }
         lastTouch[g] = t0 + i;
-        const v = spte4k[g];
-        if (v !== 0) {
-          if (v !== a) spte4k[g] = a; // the hardware sets the accessed bit
+        const f = g >>> SHIFT;
+        const r = reach[f];
+        if (r === REACH_4K) {
+          spte4k[g] = a; // the hardware sets the accessed bit
           continue;
         }
-        const f = g >>> HPAGE_SHIFT;
+        if (r === REACH_2M) {
+          via2m++;
+          spte2m[f] = a;
+          continue;
+        }
+        const v = spte4k[g];
+        if (v !== 0) {
+          if (v !== a) spte4k[g] = a;
+          continue;
+        }
         if (spte2m[f] !== 0) {
           via2m++;
           if (spte2m[f] !== a) spte2m[f] = a;
@@ -159,8 +181,15 @@ export class Simulation {
           continue;
         }
         lastTouch[g] = t0 + i;
+        const f = g >>> SHIFT;
+        const r = reach[f];
+        if (r === REACH_4K) continue;
+        if (r === REACH_2M) {
+          via2m++;
+          continue;
+        }
         if (spte4k[g] !== 0) continue;
-        if (spte2m[g >>> HPAGE_SHIFT] !== 0) {
+        if (spte2m[f] !== 0) {
           via2m++;
           continue;
         }
@@ -303,6 +332,21 @@ export class Simulation {
       );
     if (s.sim_rmap_desc_alloc - s.sim_rmap_desc_free !== k.rmap4k.liveDescs + k.rmap2m.liveDescs)
       out.push('rmap descriptor allocs − frees != live descriptors');
+    for (let f = 0; f < k.frames; f++) {
+      const base = f << HPAGE_SHIFT;
+      const end = Math.min(base + (1 << HPAGE_SHIFT), h.n);
+      let all4k = true;
+      for (let g = base; g < end && all4k; g++) all4k = (k.spte4k[g] & SPTE_PRESENT) !== 0;
+      const want =
+        f < k.firstPlainFrame
+          ? REACH_MIXED
+          : k.spte2m[f] & SPTE_PRESENT
+            ? REACH_2M
+            : all4k
+              ? REACH_4K
+              : REACH_MIXED;
+      if (k.reach[f] !== want) out.push(`frame ${f}: reach ${k.reach[f]}, sptes say ${want}`);
+    }
     if (h.swap.used !== countSwapped(h))
       out.push(`swap slots used ${h.swap.used} != gfns holding a slot`);
     return out;
