@@ -98,49 +98,53 @@ describe('the event log', () => {
 
 const shotDir = () => new URL('../screenshots/', import.meta.url).pathname;
 
-/** The centre (page coordinates) of a cell of the always-old map whose colour is `hex`, in the hot set. */
+/**
+ * The centre (viewport coordinates) of the first cell of a map whose colour is `hex`, and its
+ * guest frame; the map must show one page per cell, from guest frame `from`.
+ */
 async function findCell(
   page: Page,
   policy: string,
   hex: string,
-  gfnFrom: number,
-  gfnTo: number,
+  from: number,
 ): Promise<{ x: number; y: number; gfn: number } | null> {
   const canvas = page.getByRole('img', { name: `Memory map, ${policy}` });
   return canvas.evaluate(
-    (el, [colour, a, b]) => {
+    (el, [colour, base]) => {
       const c = el as HTMLCanvasElement;
       const cols = Number(c.dataset.cols);
       const cell = Number(c.dataset.cell);
-      const dpr = c.width / c.getBoundingClientRect().width;
-      const ctx = c.getContext('2d')!;
-      const n = parseInt((colour as string).slice(1), 16);
       const r = c.getBoundingClientRect();
-      for (let i = a as number; i < (b as number); i++) {
+      const dpr = c.width / r.width;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      const n = parseInt(colour.slice(1), 16);
+      const cells = Math.floor(r.height / cell) * cols;
+      for (let i = 0; i < cells; i++) {
         const x = ((i % cols) + 0.5) * cell;
         const y = (Math.floor(i / cols) + 0.5) * cell;
-        const d = ctx.getImageData(Math.floor(x * dpr), Math.floor(y * dpr), 1, 1).data;
-        if (((d[0] << 16) | (d[1] << 8) | d[2]) === n)
-          return { x: r.left + x, y: r.top + y, gfn: i };
+        const o = (Math.floor(y * dpr) * c.width + Math.floor(x * dpr)) * 4;
+        if (((d[o] << 16) | (d[o + 1] << 8) | d[o + 2]) === n)
+          return { x: r.left + x, y: r.top + y, gfn: base + i };
       }
       return null;
     },
-    [hex, gfnFrom, gfnTo] as const,
+    [hex, from] as const,
   );
 }
 
 describe('the page inspector', () => {
   it('explains a hot page always-old swapped out: the reclaim pass and kvm_age_rmapp’s answer', async () => {
-    const { page, errors } = await openPage(lab);
+    // zoomed into the classic preset's hot set (64 MB at 64 MB: gfns 16384–32767), cells of a few px
+    const from = 16384;
+    const { page, errors } = await openPage(lab, `/?z=${from}-${from + 8192}`);
     await page.getByRole('img', { name: 'Memory map, always-old' }).waitFor();
-    expect(await page.getByTestId('pages-per-cell-0').textContent()).toMatch(/exact/);
+    await expect.poll(() => page.getByTestId('pages-per-cell-0').textContent()).toMatch(/exact/);
     await playUntil(page, 12);
-    await page.keyboard.press('3'); // belief vs truth
+    await page.getByRole('radio', { name: /belief/i }).click();
     const hotSwapped = lensColours('belief')[4];
-    // the classic preset's hot set: 64 MB at 64 MB, gfns 16384–32767
     let cell: Awaited<ReturnType<typeof findCell>> = null;
     await expect
-      .poll(async () => (cell = await findCell(page, 'always-old', hotSwapped, 16384, 32768)), {
+      .poll(async () => (cell = await findCell(page, 'always-old', hotSwapped, from)), {
         timeout: 20_000,
       })
       .not.toBeNull();
