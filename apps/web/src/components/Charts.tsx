@@ -202,6 +202,15 @@ export function TimelineRow() {
   if (!welcome) return null;
   return (
     <section className="timeline" aria-label="Timeline of the run">
+      <div className="timeline-head">
+        <h3>Timeline</h3>
+        <p className="field-note">
+          {driver
+            ? 'Drag, or focus it and press ← →, to go to any simulated time; the maps, charts and figures follow.'
+            : 'Where the run is; the driver moves it.'}{' '}
+          ◆ marks a knob change; the other marks are bookmarks, named below.
+        </p>
+      </div>
       <Timeline
         max={Math.max(welcome.seconds, furthest)}
         value={time}

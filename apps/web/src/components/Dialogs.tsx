@@ -95,8 +95,8 @@ export function ForkDialog() {
     <Dialog title="Fork this run" onClose={close}>
       <p>
         A fork is a copy of the run at this moment (t = {useClock.getState().time.toFixed(2)} s)
-        that you drive. Everyone watching this run through its link is on it with you now. Should
-        the class follow you into the fork?
+        that you drive. Anyone watching this run through its link sees what you do now. Should the
+        class follow you into the fork?
       </p>
       <div className="dialog-actions">
         <button onClick={close}>Cancel</button>

@@ -150,11 +150,11 @@ function LessonSteps() {
         <span className="lesson-count" data-testid="lesson-step">
           step {index + 1} of {lesson.steps.length}
         </span>
-        {!driver && (
-          <span className="field-note lesson-follow">
-            the teacher leads; your screen follows each step
-          </span>
-        )}
+        <span className="field-note lesson-follow">
+          {driver
+            ? 'you lead: everyone watching this run (its link, from Copy link) sees each step'
+            : 'the teacher leads; your screen follows each step'}
+        </span>
       </header>
       <div className="lesson-body" aria-live="polite">
         <h3 className="lesson-title">{step.title}</h3>
