@@ -115,7 +115,7 @@ describe('POST /api/sweeps', () => {
     const quick = examples.find((e) => e.file === 'classic-limit-quick.json')!;
     const plan = expandSweep(parseSweep(quick.sweep));
     expect(plan.runs).toBeLessThanOrEqual(30);
-    expect(plan.jobs[0].scenario.seconds).toBeLessThanOrEqual(5);
+    expect(plan.jobs[0].scenario.seconds).toBeLessThanOrEqual(3);
   });
 
   it('answers 409 for the results of a sweep still running', async () => {
