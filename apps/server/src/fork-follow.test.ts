@@ -65,4 +65,43 @@ describe('the class follows a fork', () => {
     expect(app.registry.get(id)!.player.playing).toBe(false);
     for (const v of [teacher, ...students, moved]) v.close();
   });
+
+  it('a driver leads the class into another run it controls (a lesson on another scenario)', async () => {
+    const a = await createRun(app, { preset: 'classic', policies: ['always-old'] });
+    const b = await createRun(app, { preset: 'classic-thp', policies: ['always-old'] });
+    const teacher = await TestViewer.open(`${ws}/api/runs/${a.id}/stream`);
+    await teacher.json('welcome');
+    await teacher.request({ type: 'auth', token: a.token }, 1);
+    const student = await TestViewer.open(`${ws}/api/runs/${a.id}/stream`);
+    await student.json('welcome');
+    const from = student.items.length;
+
+    expect(await student.request({ type: 'lead', runId: b.id, token: b.token }, 2)).toMatchObject({
+      type: 'error',
+      code: 'forbidden',
+    });
+    expect(await teacher.request({ type: 'lead', runId: b.id, token: a.token }, 3)).toMatchObject({
+      type: 'error',
+      code: 'bad_token',
+      message: expect.stringContaining(b.id),
+    });
+    expect(await teacher.request({ type: 'lead', runId: 'nope', token: b.token }, 4)).toMatchObject(
+      { type: 'error', code: 'not_found' },
+    );
+    expect(await teacher.request({ type: 'lead', runId: a.id, token: a.token }, 5)).toMatchObject({
+      type: 'error',
+      code: 'bad_message',
+    });
+    // none of the refused ones moved the student
+    expect(
+      student.items.slice(from).some((it) => it.kind === 'json' && it.msg.type === 'follow'),
+    ).toBe(false);
+
+    expect(await teacher.request({ type: 'lead', runId: b.id, token: b.token }, 6)).toMatchObject({
+      type: 'ack',
+      of: 'lead',
+    });
+    expect(await student.json('follow', from)).toEqual({ type: 'follow', runId: b.id });
+    for (const v of [teacher, student]) v.close();
+  });
 });

@@ -85,6 +85,17 @@ describe('viewer messages', () => {
       follow: true,
     });
     expect(parseClientMessage('{"type":"fork","follow":false}')).toEqual({ type: 'fork' });
+    expect(parseClientMessage('{"type":"lead","runId":"abc_1","token":"t"}')).toEqual({
+      type: 'lead',
+      runId: 'abc_1',
+      token: 't',
+    });
+    expect(codeOf('{"type":"lead","runId":"a/b","token":"t"}')).toMatch(
+      /lead\.runId: expected a run id/,
+    );
+    expect(codeOf('{"type":"lead","runId":"ab"}')).toMatch(
+      /lead\.token: expected the run's control token/,
+    );
     expect(codeOf('{"type":"fork","follow":"yes"}')).toMatch(
       /fork\.follow: expected true or false, got "yes"/,
     );

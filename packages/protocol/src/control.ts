@@ -70,6 +70,16 @@ export interface ForkMsg extends Req {
   type: 'fork';
   follow?: boolean;
 }
+/**
+ * The driver takes the class to another run it drives (a lesson that needs another scenario):
+ * every other viewer of this run gets a `follow` message for `runId`. `token` is that run's
+ * control token, so a class can only be led into a run its driver controls.
+ */
+export interface LeadMsg extends Req {
+  type: 'lead';
+  runId: string;
+  token: string;
+}
 /** Ask for fresh keyframes of my viewports (after a gap the viewer noticed in `seq`). */
 export interface KeyframeMsg extends Req {
   type: 'keyframe';
@@ -117,6 +127,7 @@ export type ClientMessage =
   | SeekMsg
   | KnobMsg
   | ForkMsg
+  | LeadMsg
   | KeyframeMsg
   | ViewportMsg
   | EventsMsg
@@ -133,6 +144,7 @@ export const DRIVER_ONLY: ReadonlySet<ClientType> = new Set([
   'seek',
   'knob',
   'lesson',
+  'lead',
 ]);
 
 // ---- server → viewer (JSON text frames) ----
@@ -269,7 +281,7 @@ export interface ForkedMsg {
   runId: string;
   token: string;
 }
-/** The driver forked and the class follows: watch run `runId` instead (as a viewer). */
+/** The driver forked (or led the class elsewhere) and the class follows: watch run `runId` instead (as a viewer). */
 export interface FollowMsg {
   type: 'follow';
   runId: string;
@@ -381,6 +393,16 @@ export function parseClientMessage(text: string): ClientMessage {
         throw bad(`fork.follow: expected true or false, got ${JSON.stringify(m.follow)}`);
       return withId(m.follow === true ? { type: 'fork', follow: true } : { type: 'fork' });
     }
+    case 'lead': {
+      allowOnly(m, ['type', 'id', 'runId', 'token']);
+      if (typeof m.runId !== 'string' || !/^[A-Za-z0-9_-]{1,100}$/.test(m.runId))
+        throw bad('lead.runId: expected a run id (letters, digits, _ and -, at most 100)');
+      if (typeof m.token !== 'string' || m.token.length === 0 || m.token.length > 256)
+        throw bad(
+          "lead.token: expected the run's control token (a non-empty string of at most 256 characters)",
+        );
+      return withId({ type: 'lead', runId: m.runId, token: m.token });
+    }
     case 'pause':
     case 'reset':
     case 'keyframe':
@@ -478,7 +500,7 @@ export function parseClientMessage(text: string): ClientMessage {
     default:
       throw new ProtocolError(
         'unknown_type',
-        `unknown message type ${JSON.stringify(m.type)}; known: auth, play, pause, step, speed, reset, seek, knob, fork, keyframe, viewport, events, lesson`,
+        `unknown message type ${JSON.stringify(m.type)}; known: auth, play, pause, step, speed, reset, seek, knob, fork, lead, keyframe, viewport, events, lesson`,
       );
   }
 }

@@ -204,6 +204,21 @@ function execute(
       );
       break;
     }
+    case 'lead': {
+      const target = registry.get(msg.runId);
+      if (!target)
+        throw new ProtocolError('not_found', `lead.runId: no run with id "${msg.runId}"`);
+      if (target === run)
+        throw new ProtocolError('bad_message', 'lead.runId: the class is on this run already');
+      if (!target.tokenMatches(msg.token))
+        throw new ProtocolError(
+          'bad_token',
+          `lead.token: the token does not control run "${msg.runId}"`,
+        );
+      for (const v of run.hub.viewers)
+        if (v !== viewer) run.hub.sendJson(v, { type: 'follow', runId: target.id });
+      break;
+    }
     case 'fork': {
       if (msg.follow && viewer.role !== 'driver')
         throw new ProtocolError(
