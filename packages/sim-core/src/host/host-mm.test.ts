@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseScenario } from '../scenario.ts';
 import { Simulation } from '../simulation.ts';
+import { recordVerdict } from './rmap.ts';
 
 describe('HostMm ground-truth clock', () => {
   it('moves the touch epoch before stored touches outgrow 2^30, keeping recent touches exact', () => {
@@ -21,6 +22,34 @@ describe('HostMm ground-truth clock', () => {
     expect(sim.host.touchedAt(1)).toBeLessThan(late - 2 ** 28);
     expect(sim.host.touchedAt(4)).toBe(0); // never
     expect(sim.host.lastTouch.every((v) => v < 2 ** 30)).toBe(true);
+  });
+
+  it('keeps "touched since the last verdict" exact when touches and verdicts fall behind the epoch', () => {
+    const s = parseScenario({
+      name: 'e',
+      guest: { memoryMiB: 4 },
+      host: { memcgLimitMiB: 8, swapMiB: 8 },
+      boot: false,
+      workload: { type: 'uniform' },
+    });
+    const sim = new Simulation(s, 'ept-ad-bits');
+    const h = sim.host;
+    // page 1: verdict, then a touch; page 2: a touch, then a verdict; page 3: a verdict only
+    h.verdictAt[2] = h.verdictAt[3] = 0;
+    h.now = 9;
+    recordVerdict(h, 1, true);
+    recordVerdict(h, 3, true);
+    sim.consume(Uint32Array.from([1, 2]), 2, 20);
+    h.now = 30;
+    recordVerdict(h, 2, true);
+    // two epoch moves, each far past every stored time
+    sim.consume(Uint32Array.from([5]), 1, 2 ** 30 + 7);
+    sim.consume(Uint32Array.from([5]), 1, 2 ** 31 + 7);
+    expect(h.touchEpoch).toBeGreaterThan(2 ** 30);
+    expect(h.lastTouch[1] > h.verdictAt[1]).toBe(true); // touched after its verdict
+    expect(h.lastTouch[2] > h.verdictAt[2]).toBe(false); // verdict after its touch
+    expect(h.lastTouch[3] > h.verdictAt[3]).toBe(false); // never touched
+    expect(h.lastTouch[5] > h.verdictAt[5]).toBe(true); // touched, no verdict yet
   });
 });
 

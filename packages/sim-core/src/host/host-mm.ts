@@ -80,8 +80,13 @@ export class HostMm implements KvmHost {
    */
   lastTouch: Uint32Array;
   touchEpoch = 0;
-  /** Ground truth: reference index + 1 of the last page_referenced verdict on the page (0 = none). */
-  verdictAt: Float64Array;
+  /**
+   * Ground truth: the last page_referenced verdict on the page, as reference index + 1 −
+   * touchEpoch (0 = none, or long enough ago that the page was touched since). Relative to the
+   * same epoch as lastTouch, so "touched since the verdict" is lastTouch[g] > verdictAt[g]; 4
+   * bytes instead of a Float64's 8 (heap per page, BENCHMARKS.md scaling).
+   */
+  verdictAt: Uint32Array;
   /** Ground truth: the last verdict on each 4K page (VERDICT_* in page-flags.ts). */
   verdict: Uint8Array;
   /** page_cgroup's Used bit: 1 if the memcg has charged the page (uncharged swap cache has 0). */
@@ -137,7 +142,7 @@ export class HostMm implements KvmHost {
     this.thpHistory = new Uint8Array(this.frames);
     this.swapSlot = new Int32Array(this.n).fill(-1);
     this.lastTouch = new Uint32Array(this.n);
-    this.verdictAt = new Float64Array(this.n);
+    this.verdictAt = new Uint32Array(this.n);
     this.verdict = new Uint8Array(this.n);
     this.pcUsed = new Uint8Array(this.n);
     this.wmark = zoneWatermarks(cfg.ramPages);
@@ -180,8 +185,10 @@ export class HostMm implements KvmHost {
 
   /**
    * Make room for touches up to reference index `end`: stored values stay below 2^30 (small
-   * integers for V8). Every 2^29 references the epoch moves and each stored touch shifts with
-   * it; a touch more than 2^29 references old is kept as "long ago" (1).
+   * integers for V8). Every 2^29 references the epoch moves and each stored touch and verdict
+   * time shifts with it; a touch more than 2^29 references old is kept as "long ago" (1), and a
+   * verdict that old becomes 1 if the page was not touched since it and 0 if it was, so "touched
+   * since the last verdict" stays exact however long a run lasts.
    */
   ensureTouchRange(end: number, base = end): void {
     // Once per chunk of references, not per reference: the steady-state snapshot is taken before
@@ -196,8 +203,12 @@ export class HostMm implements KvmHost {
     const epoch = end + 1 - TOUCH_KEEP;
     const shift = epoch - this.touchEpoch;
     const lt = this.lastTouch;
+    const va = this.verdictAt;
     for (let g = 0; g < lt.length; g++) {
       const v = lt[g];
+      const w = va[g];
+      if (w > shift) va[g] = w - shift;
+      else if (w !== 0) va[g] = v > w ? 0 : 1;
       if (v !== 0) lt[g] = v > shift ? v - shift : 1;
     }
     this.touchEpoch = epoch;

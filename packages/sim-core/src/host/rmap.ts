@@ -64,13 +64,13 @@ export function pageReferenced(mm: HostMm, g: number): number {
  * verdict in mm.verdict; a change raises EV.VERDICT on the page (the head for a THP).
  */
 export function recordVerdict(mm: HostMm, g: number, referenced: boolean): void {
-  const at = mm.now + 1;
+  const at = mm.now + 1 - mm.touchEpoch; // relative, as lastTouch and verdictAt are
   const end = mm.flags[g] & PG_HEAD ? g + HPAGE_PMD_NR : g + 1;
   let falseOld = 0;
   let falseYoung = 0;
   let changed = false;
   for (let i = g; i < end; i++) {
-    const touched = mm.touchedAt(i) > mm.verdictAt[i];
+    const touched = mm.lastTouch[i] > mm.verdictAt[i];
     mm.verdictAt[i] = at;
     let v: number;
     if (referenced) {
