@@ -9,7 +9,10 @@ import { fmtInt } from '../format.ts';
 import { runColour } from '../map/colours.ts';
 import './explain.css';
 
+/** Row heights: two lines (time, page, words; kernel path), three on a narrow panel. */
 const ROW_H = 46;
+const ROW_H_NARROW = 64;
+const NARROW_PX = 560;
 
 /**
  * The event log: every event the server streamed (all of each step while stepping, a sample while
@@ -31,6 +34,16 @@ export function EventLog() {
   const scroller = useRef<HTMLDivElement>(null);
   const follow = useRef(true);
   const [shown, setShown] = useState(version);
+  const [narrow, setNarrow] = useState(false);
+  const rowH = narrow ? ROW_H_NARROW : ROW_H;
+
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const ro = new ResizeObserver(() => setNarrow(el.clientWidth < NARROW_PX));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
 
   // redraw at most once per animation frame, however many frames arrive
   useEffect(() => {
@@ -63,9 +76,10 @@ export function EventLog() {
   const virt = useVirtualizer({
     count: n,
     getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_H,
+    estimateSize: () => rowH,
     overscan: 12,
   });
+  useEffect(() => virt.measure(), [rowH, virt]);
 
   // a log follows its newest row unless the reader scrolled up
   useEffect(() => {
@@ -73,7 +87,7 @@ export function EventLog() {
   }, [n, shown, virt]);
   const onScroll = () => {
     const el = scroller.current;
-    if (el) follow.current = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_H;
+    if (el) follow.current = el.scrollTop + el.clientHeight >= el.scrollHeight - rowH;
   };
 
   const policies = welcome?.policies ?? [];
@@ -143,7 +157,7 @@ export function EventLog() {
         .
       </p>
       <div
-        className="log-scroll"
+        className={`log-scroll${narrow ? ' narrow' : ''}`}
         ref={scroller}
         role="log"
         aria-label="Event log"
@@ -173,7 +187,7 @@ export function EventLog() {
               <button
                 key={v.key}
                 className={`log-row${fresh ? ' fresh' : ''}${gfn === selected ? ' selected' : ''}`}
-                style={{ transform: `translateY(${v.start}px)`, height: ROW_H }}
+                style={{ transform: `translateY(${v.start}px)`, height: rowH }}
                 data-kind={name}
                 data-gfn={gfn}
                 data-run={eventRing.run[s]}
@@ -185,8 +199,9 @@ export function EventLog() {
                   <span className="run-dot" style={{ background: runColour(policy) }} />
                   <span className="log-policy">{policy}</span>
                   <span className="log-gfn">gfn {fmtInt(gfn)}</span>
-                  <span className="log-words">{words}</span>
+                  {!narrow && <span className="log-words">{words}</span>}
                 </span>
+                {narrow && <span className="log-words">{words}</span>}
                 <code className="log-path">{path}</code>
               </button>
             );

@@ -73,22 +73,28 @@ function Code({ excerpt, taken, rate }: { excerpt: Excerpt; taken: Taken[]; rate
             const key = line.id ? `${excerpt.id}:${line.id}` : '';
             const by = key ? taken.filter((x) => x.line === key) : [];
             return (
-              <span
-                key={i}
-                className={`code-line${line.comment ? ' code-comment' : ''}${by.length ? ' taken' : ''}`}
-                data-line={key || undefined}
-                data-taken={by.length ? by.map((x) => x.policy).join(' ') : undefined}
-              >
-                {line.text}
-                {by.map((x) => (
-                  <span
-                    className="taken-by"
-                    key={x.run}
-                    title={`${x.policy}: ${x.label}, at ${(x.at / rate).toFixed(4)} s`}
-                  >
-                    ◀ {x.policy}, gfn {fmtInt(x.gfn)}
+              <span key={i}>
+                <span
+                  className={`code-line${line.comment ? ' code-comment' : ''}${by.length ? ' taken' : ''}`}
+                  data-line={key || undefined}
+                  data-taken={by.length ? by.map((x) => x.policy).join(' ') : undefined}
+                >
+                  {line.text}
+                </span>
+                {by.length > 0 && (
+                  <span className="code-line taken-note">
+                    {by.map((x) => (
+                      <span
+                        className="taken-by"
+                        key={x.run}
+                        title={`${x.policy}: ${x.label}, at ${(x.at / rate).toFixed(4)} s`}
+                      >
+                        <span className="run-dot" style={{ background: runColour(x.policy) }} />▲{' '}
+                        {x.policy}, gfn {fmtInt(x.gfn)}: {x.label}
+                      </span>
+                    ))}
                   </span>
-                ))}
+                )}
               </span>
             );
           })}

@@ -1,7 +1,12 @@
 import { useEffect, useState } from 'react';
 import { useClock, useConn, useUi } from '../store.ts';
 import { useSelection } from '../inspector/store.ts';
-import { fetchPageHistory, HistoryError, type PageHistory } from '../inspector/history.ts';
+import {
+  fetchPageHistory,
+  HistoryError,
+  type PageHistory,
+  type PageHistoryRun,
+} from '../inspector/history.ts';
 import { explainPage } from '../inspector/chain.ts';
 import { fmtInt, MiB_PAGES } from '../format.ts';
 import { runColour } from '../map/colours.ts';
@@ -165,56 +170,70 @@ function History({ h }: { h: PageHistory }) {
         From {h.from.toFixed(2)} to {h.to.toFixed(2)} s, every run of the comparison on the same
         guest references.
       </p>
-      {h.runs.map((run, r) => {
-        const x = explainPage(run, h.to);
-        return (
-          <article className="inspector-run" key={run.policy + r} data-policy={run.policy}>
-            <h3>
-              <span className="run-dot" style={{ background: runColour(run.policy) }} />
-              {run.policy}
-            </h3>
-            <dl
-              className="inspector-state"
-              aria-label={`State at ${h.to.toFixed(2)} s, ${run.policy}`}
-            >
-              {x.state.map((s) => (
-                <div key={s.label} style={{ display: 'contents' }}>
-                  <dt>{s.label}</dt>
-                  <dd>{s.value}</dd>
-                </div>
-              ))}
-            </dl>
-            {x.cold && (
-              <p className="verdict-cold" data-testid="cold-sentence">
-                {x.cold}
-              </p>
-            )}
-            {x.steps.length === 0 ? (
-              <p className="panel-note">
-                Nothing happened to this page in the window (the guest’s own touches through a
-                present EPT entry cost nothing and are not listed).
-              </p>
-            ) : (
-              <ol className="chain" aria-label={`History, ${run.policy}`}>
-                {x.steps.map((s, i) => (
-                  <li key={i} className={s.bad ? 'bad' : undefined}>
-                    <span className="when">{s.time.toFixed(3)} s</span> {s.text}
-                    <br />
-                    <code>{s.path}</code>
-                  </li>
-                ))}
-              </ol>
-            )}
-            {(x.bookkeeping > 0 || run.truncated) && (
-              <p className="panel-note">
-                {x.bookkeeping > 0 &&
-                  `${fmtInt(x.bookkeeping)} bookkeeping events (rmap updates, TLB flushes) folded in. `}
-                {run.truncated && 'The window was too busy: later events were left out.'}
-              </p>
-            )}
-          </article>
-        );
-      })}
+      {h.runs.map((run, r) => (
+        <RunHistory key={run.policy + r} run={run} to={h.to} />
+      ))}
     </>
+  );
+}
+
+/** The chain shows its latest steps; the earlier ones (often the guest's boot) on request. */
+const LATEST_STEPS = 6;
+
+function RunHistory({ run, to }: { run: PageHistoryRun; to: number }) {
+  const [all, setAll] = useState(false);
+  const x = explainPage(run, to);
+  const hidden = all ? 0 : Math.max(0, x.steps.length - LATEST_STEPS);
+  return (
+    <article className="inspector-run" data-policy={run.policy}>
+      <h3>
+        <span className="run-dot" style={{ background: runColour(run.policy) }} />
+        {run.policy}
+      </h3>
+      <dl className="inspector-state" aria-label={`State at ${to.toFixed(2)} s, ${run.policy}`}>
+        {x.state.map((s) => (
+          <div key={s.label} style={{ display: 'contents' }}>
+            <dt>{s.label}</dt>
+            <dd>{s.value}</dd>
+          </div>
+        ))}
+      </dl>
+      {x.policyNote && <p className="panel-note">{x.policyNote}</p>}
+      {x.cold && (
+        <p className="verdict-cold" data-testid="cold-sentence">
+          {x.cold}
+        </p>
+      )}
+      {x.steps.length === 0 ? (
+        <p className="panel-note">
+          Nothing happened to this page in the window (the guest’s own touches through a present EPT
+          entry cost nothing and are not listed).
+        </p>
+      ) : (
+        <>
+          {hidden > 0 && (
+            <button className="link" onClick={() => setAll(true)}>
+              Show the {hidden} earlier step{hidden === 1 ? '' : 's'}
+            </button>
+          )}
+          <ol className="chain" aria-label={`History, ${run.policy}`} start={hidden + 1}>
+            {x.steps.slice(hidden).map((s, i) => (
+              <li key={hidden + i} className={s.bad ? 'bad' : undefined}>
+                <span className="when">{s.time.toFixed(3)} s</span> {s.text}
+                <br />
+                <code>{s.path}</code>
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
+      {(x.bookkeeping > 0 || run.truncated) && (
+        <p className="panel-note">
+          {x.bookkeeping > 0 &&
+            `${fmtInt(x.bookkeeping)} bookkeeping event${x.bookkeeping === 1 ? '' : 's'} (rmap updates, TLB flushes) folded in. `}
+          {run.truncated && 'The window was too busy: later events were left out.'}
+        </p>
+      )}
+    </article>
   );
 }

@@ -87,7 +87,7 @@ describe('the events store', () => {
     expect(lines.map((t) => t.line)).toEqual([
       'age-2.6.33:ret0',
       'age-2.6.34:unmap',
-      'age-2.6.34:abit-young',
+      'age-2.6.34:abit',
     ]);
     expect(
       takenLines(welcome.policies, s.branch, s.decision).find((t) => t.line.startsWith('spl')),

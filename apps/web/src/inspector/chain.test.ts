@@ -98,7 +98,7 @@ describe('the page inspector’s causal chain', () => {
     expect(x.steps.map((s) => s.time)).toEqual([18.362, 31.186, 31.2]);
     const [deact, out, back] = x.steps;
     expect(deact.text).toMatch(
-      /^In reclaim pass 1503, shrink_active_list scanned it: page_referenced asked KVM, and kvm_age_rmapp answered old without looking/,
+      /^In reclaim pass 1503, shrink_active_list scanned it: page_referenced asked KVM, and kvm_age_rmapp answered old, as it does for every page under always-old\./,
     );
     expect(deact.text).toMatch(
       /page_referenced answered not referenced\. That was wrong: the guest had touched the page since the previous check \(false old\)\./,
@@ -114,6 +114,7 @@ describe('the page inspector’s causal chain', () => {
       /^The guest touched it again: an EPT violation \(tdp_page_fault\) mapped it back, with a host major fault: read back from swap \(2 pages with readahead\)/,
     );
     expect(x.bookkeeping).toBe(2);
+    expect(x.policyNote).toMatch(/^Under always-old \(before the patch\) EPT has no accessed bit/);
   });
 
   it('says in one sentence that the host took a page in use for cold', () => {

@@ -21,6 +21,8 @@ export interface ChainStep {
 
 export interface Explained {
   state: { label: string; value: string }[];
+  /** What kvm_age_rmapp does under this run's policy, in one or two sentences. */
+  policyNote: string;
   steps: ChainStep[];
   /** One sentence when the host took the page for cold while the guest used it; else null. */
   cold: string | null;
@@ -92,20 +94,28 @@ function state(run: PageHistoryRun, to: number): Explained['state'] {
   ];
 }
 
-/** Why kvm_age_rmapp answered as it did, under a policy. */
+/** Why kvm_age_rmapp answered as it did, under a policy (the policy note says the rest once). */
 function ageReason(policy: string, young: boolean, unmapped: boolean): string {
   if (young && unmapped)
-    return 'kvm_age_rmapp dropped its EPT entry (kvm_unmap_rmapp) and answered young — the patch’s emulated accessed bit: young because a mapping existed, and the guest’s next touch will take an EPT violation';
-  if (young)
-    return 'kvm_age_rmapp found the EPT accessed bit set (the guest had touched it), cleared it and answered young';
+    return 'kvm_age_rmapp dropped its EPT entry (kvm_unmap_rmapp) and answered young';
+  if (young) return 'kvm_age_rmapp found the EPT accessed bit set, cleared it and answered young';
   if (policy === 'always-old')
-    return 'kvm_age_rmapp answered old without looking: before the patch, EPT has no accessed bit and it returns 0 for every guest page';
+    return 'kvm_age_rmapp answered old, as it does for every page under always-old';
   if (policy === 'unmap-emulation')
-    return 'kvm_age_rmapp answered old: there was no EPT entry left to drop, so the guest had not touched it since the last unmap';
-  if (policy === 'ept-ad-bits')
-    return 'kvm_age_rmapp answered old: the EPT accessed bit was clear, so the guest had not touched it since the last check';
+    return 'kvm_age_rmapp answered old: no EPT entry was left to drop, so the guest had not touched it since the last unmap';
+  if (policy === 'ept-ad-bits') return 'kvm_age_rmapp answered old: the EPT accessed bit was clear';
   return `kvm_age_rmapp answered ${young ? 'young' : 'old'}`;
 }
+
+/** What kvm_age_rmapp does under each policy, said once above the chain. */
+export const POLICY_NOTES: Readonly<Record<string, string>> = {
+  'always-old':
+    'Under always-old (before the patch) EPT has no accessed bit, so kvm_age_rmapp answers “old” for every guest page without looking; only the host pte’s own young bit can make page_referenced say referenced.',
+  'unmap-emulation':
+    'Under unmap-emulation (the 2.6.34 patch) kvm_age_rmapp drops a mapped page’s EPT entry and answers “young”; the guest’s next touch takes an EPT violation to map it again.',
+  'ept-ad-bits':
+    'Under ept-ad-bits the hardware sets an accessed bit in the EPT entry; kvm_age_rmapp tests and clears it, and the entry stays.',
+};
 
 const callerWords = (path: string, pass: number | null): string => {
   const where = pass !== null ? `reclaim pass ${pass}` : 'reclaim';
@@ -215,7 +225,7 @@ function moment(policy: string, g: PageEvent[]): ChainStep | null {
     if (major)
       cost = `with a host major fault: read back from swap (${major.arg} page${major.arg === 1 ? '' : 's'} with readahead) — the slowest touch there is`;
     else if (minor?.arg === 1) cost = 'with a host minor fault: it was still in the swap cache';
-    else if (minor) cost = 'with a host minor fault (a fresh page)';
+    else if (minor) cost = 'with a host minor fault (a fresh zero-filled page)';
     parts.push(
       `The guest touched it again: an EPT violation (tdp_page_fault) mapped it back, ${cost}.`,
     );
@@ -261,7 +271,13 @@ export function explainPage(run: PageHistoryRun, to: number): Explained {
     if (s) steps.push(s);
     i = j;
   }
-  return { state: state(run, to), steps, cold: coldSentence(run), bookkeeping };
+  return {
+    state: state(run, to),
+    policyNote: POLICY_NOTES[run.policy] ?? '',
+    steps,
+    cold: coldSentence(run),
+    bookkeeping,
+  };
 }
 
 /** The one sentence for a page the host took for cold while the guest was using it, or null. */

@@ -23,7 +23,7 @@ export function ageLine(policy: string, b: AgeBranch): { line: string; label: st
   if (policy === 'always-old') return { line: 'age-2.6.33:ret0', label: 'old' };
   if (policy === 'unmap-emulation')
     return { line: 'age-2.6.34:unmap', label: b.young ? 'young' : 'old: nothing mapped' };
-  if (b.young) return { line: 'age-2.6.34:abit-young', label: 'young: A bit was set' };
+  if (b.young) return { line: 'age-2.6.34:abit', label: 'young: A bit set, now cleared' };
   if (policy === 'ept-ad-bits') return { line: 'age-2.6.34:abit', label: 'old: A bit clear' };
   return { line: 'age-2.6.33:ret0', label: 'old' };
 }
