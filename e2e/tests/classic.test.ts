@@ -1,4 +1,6 @@
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
+import { runClassic } from '@agelab/sim-core';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PHONE, openPage, shot, startLab, stopLab, type Lab } from './support.ts';
@@ -78,6 +80,32 @@ describe('the classic replacement view', () => {
     expect(await faults(page, 'fifo')).toBe(9);
     expect(await faults(page, 'opt')).toBe(7);
     expect(await view(page).getByText('gzip-compressed').count()).toBe(1);
+    await page.context().close();
+  });
+
+  it('a long uploaded trace: counts the same as the simulator, and its fault curve over 1 to 40 frames', async () => {
+    // 30,000 references over 48 pages: a loop with a drifting hot set (deterministic)
+    const refs = Uint32Array.from({ length: 30_000 }, (_, i) =>
+      i % 3 === 0 ? (i * 7) % 48 : (Math.floor(i / 500) + (i % 5)) % 48,
+    );
+    const gz = gzipSync(Array.from(refs).join('\n') + '\n');
+    const page = await openClassic();
+    await view(page).getByLabel('A trace file').check();
+    await view(page)
+      .getByLabel('Trace file', { exact: true })
+      .setInputFiles({ name: 'long.txt.gz', mimeType: 'application/gzip', buffer: gz });
+    await view(page).getByLabel('Fault curve from').fill('1');
+    await view(page).getByLabel('Fault curve to').fill('40');
+    await replayWith(page, 12, 'long.txt.gz');
+    for (const p of ['fifo', 'lru', 'opt'] as const)
+      expect(await faults(page, p), p).toBe(runClassic(p, refs, 12).faults);
+    const curve = view(page).getByRole('img', { name: /^Fault curve, frames 1 to 40: / });
+    await curve.waitFor();
+    const name = (await curve.getAttribute('aria-label'))!;
+    const fifo = /FIFO ([\d, ]+);/.exec(name)![1].split(', ').map(Number);
+    expect(fifo).toHaveLength(40);
+    expect(fifo[11]).toBe(runClassic('fifo', refs, 12).faults);
+    await shot(page, 'classic-long-trace');
     await page.context().close();
   });
 

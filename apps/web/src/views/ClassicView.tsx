@@ -15,6 +15,7 @@ import {
   referenceTokens,
   riseSentence,
   traceQuery,
+  type CurveRise,
 } from './classic-model.ts';
 import { useClassic, type ClassicField, type ClassicSource } from './classic-store.ts';
 import { ClassicGrid } from './ClassicGrid.tsx';
@@ -23,6 +24,12 @@ import { getClassicPresets, replayClassic, uploadTrace, type Upload } from './vi
 import './views.css';
 
 let inFlight: { abort(): void } | null = null;
+
+/** The `n` largest rises, in frame order. */
+function largest(rises: CurveRise[], n: number): CurveRise[] {
+  const top = [...rises].sort((a, b) => b.faultsTo - b.faultsFrom - (a.faultsTo - a.faultsFrom));
+  return top.slice(0, n).sort((a, b) => a.to - b.to || a.policy.localeCompare(b.policy));
+}
 
 /** Which field a server message belongs to, by what it names. */
 function fieldOf(message: string, source: ClassicSource): ClassicField {
@@ -259,6 +266,7 @@ function ReplayFields() {
               <input
                 type="number"
                 min={1}
+                aria-label="Fault curve from"
                 value={s.curveFrom}
                 aria-invalid={bad('curve')}
                 onChange={(e) => useClassic.setState({ curveFrom: e.target.value })}
@@ -269,6 +277,7 @@ function ReplayFields() {
               <input
                 type="number"
                 min={1}
+                aria-label="Fault curve to"
                 value={s.curveTo}
                 aria-invalid={bad('curve')}
                 onChange={(e) => useClassic.setState({ curveTo: e.target.value })}
@@ -377,11 +386,16 @@ function Results() {
           <FaultCurve curve={answer.curve} policies={answer.results.map((r) => r.policy)} />
           <ul className="cl-rises" aria-label="Where a curve rises">
             {rises.length ? (
-              rises.map((r) => (
-                <li key={`${r.policy}-${r.to}`}>
-                  <strong>Belady’s anomaly:</strong> {riseSentence(r)}.
-                </li>
-              ))
+              <>
+                {largest(rises, 4).map((r) => (
+                  <li key={`${r.policy}-${r.to}`}>
+                    <strong>Belady’s anomaly:</strong> {riseSentence(r)}.
+                  </li>
+                ))}
+                {rises.length > 4 && (
+                  <li>…and {rises.length - 4} smaller rises (ringed on the curve).</li>
+                )}
+              </>
             ) : (
               <li>No curve rises: more frames never cost a fault here.</li>
             )}
@@ -420,10 +434,11 @@ function Results() {
           </div>
         </section>
       )}
-      {!answer.results.some((r) => r.steps) && answer.references > MAX_TABLE_REFERENCES && (
+      {!answer.results.some((r) => r.steps) && (
         <p className="cl-hint">
-          Step tables are drawn for strings of up to {MAX_TABLE_REFERENCES.toLocaleString('en-US')}{' '}
-          references; this one is counted only.
+          {tokens.length === 0
+            ? 'An uploaded trace is counted, not drawn step by step; type or pick a short string to see its frames.'
+            : `Step tables are drawn for strings of up to ${MAX_TABLE_REFERENCES.toLocaleString('en-US')} references; this one is counted only.`}
         </p>
       )}
     </>

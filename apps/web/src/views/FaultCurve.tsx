@@ -7,7 +7,7 @@ import { useWidth } from '../charts/use-width.ts';
 import { curveRises, policyColour, policyLabel, type ClassicAnswer } from './classic-model.ts';
 
 const H = 240;
-const M = { top: 12, right: 16, bottom: 36, left: 52 };
+const M = { top: 12, right: 16, bottom: 36, left: 66 };
 
 /**
  * Faults against the number of frames, a line per policy (D3 on SVG). A segment where a curve
@@ -69,7 +69,7 @@ export function FaultCurve({
         .attr('d', path(pts) ?? '')
         .attr('fill', 'none')
         .attr('stroke', policyColour(p))
-        .attr('stroke-width', 2 + 2 * (policies.length - 1 - k))
+        .attr('stroke-width', 1.5 + (policies.length - 1 - k))
         .attr('stroke-opacity', 0.9)
         .attr('data-policy', p);
       g.selectAll(`circle.p-${p}`)

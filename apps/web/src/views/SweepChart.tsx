@@ -8,7 +8,7 @@ import { runColour } from '../palette.ts';
 import { fmt, numericAxis, type SweepLine, type SweepPoint } from './sweep-model.ts';
 
 const H = 300;
-const M = { top: 14, right: 18, bottom: 40, left: 56 };
+const M = { top: 14, right: 18, bottom: 40, left: 66 };
 
 interface Props {
   lines: SweepLine[];
@@ -107,7 +107,7 @@ export function SweepChart({ lines, axis, figure, log }: Props) {
         )
         .attr('fill', 'none')
         .attr('stroke', colour)
-        .attr('stroke-width', 2 + 2 * (lines.length - 1 - k))
+        .attr('stroke-width', 1.5 + 1.5 * (lines.length - 1 - k))
         .attr('class', 'line')
         .attr('data-policy', l.policy);
       g.selectAll(`circle.pt-${l.policy}`)

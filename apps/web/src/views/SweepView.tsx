@@ -3,6 +3,7 @@ import { ApiError } from '../api.ts';
 import { runColour } from '../palette.ts';
 import {
   axesOf,
+  coincident,
   fmt,
   parseSweepText,
   progressText,
@@ -269,6 +270,12 @@ function Results() {
         ) : (
           <p className="cl-hint">This sweep has no axis besides the seed: the table has it all.</p>
         )}
+        {coincident(lines).map(([a, b]) => (
+          <p className="cl-hint" key={`${a}-${b}`}>
+            The lines of {a} and {b} lie on each other (every mean within 1 %): the wider one
+            underneath is {a}.
+          </p>
+        ))}
         <div className="sw-downloads" aria-label="Downloads">
           {(
             [

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   axesOf,
+  coincident,
   fmt,
   parseSweepText,
   progressText,
@@ -85,6 +86,13 @@ describe('the sweep view model', () => {
       ['2.6.33', 229],
       ['2.6.34', 329],
     ]);
+  });
+
+  it('says which lines lie on each other, so a hidden line is explained', () => {
+    const lines = sweepLines(summary(), 'slowdown', 'host.memcgLimitMiB');
+    // 165 vs 166 and 229 vs 230: within 1 %, not within 0.1 %
+    expect(coincident(lines)).toEqual([['always-old', 'unmap-emulation']]);
+    expect(coincident(lines, 0.001)).toEqual([]);
   });
 
   it('with no interval (one seed) the band is the mean itself', () => {

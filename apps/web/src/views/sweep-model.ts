@@ -170,3 +170,24 @@ export function streamUrl(loc: { protocol: string; host: string }, id: string): 
   const proto = loc.protocol === 'https:' ? 'wss:' : 'ws:';
   return `${proto}//${loc.host}/api/sweeps/${encodeURIComponent(id)}/stream`;
 }
+
+/**
+ * Pairs of policies whose lines lie on each other (every mean within `tol` of the other's,
+ * relatively), so the view can say why a line seems missing.
+ */
+export function coincident(lines: readonly SweepLine[], tol = 0.01): [string, string][] {
+  const out: [string, string][] = [];
+  for (let i = 0; i < lines.length; i++)
+    for (let j = i + 1; j < lines.length; j++) {
+      const a = lines[i].points;
+      const b = lines[j].points;
+      const same = a.every((p, k) => {
+        const q = b[k];
+        if (p.mean === null || q?.mean == null) return p.mean === (q?.mean ?? null);
+        const scale = Math.max(Math.abs(p.mean), Math.abs(q.mean), 1e-12);
+        return Math.abs(p.mean - q.mean) <= tol * scale;
+      });
+      if (same && a.length > 0) out.push([lines[i].policy, lines[j].policy]);
+    }
+  return out;
+}
