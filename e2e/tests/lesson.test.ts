@@ -139,6 +139,35 @@ describe('lesson mode', () => {
   }, 240_000);
 });
 
+describe('a lesson on another scenario', () => {
+  it('opens a run of its preset and the class follows the teacher into it', async () => {
+    const { page: teacher, errors } = await openPage(lab);
+    const student = await viewerOf(teacher);
+    const original = runIdOf(teacher);
+    await teacher.getByRole('button', { name: 'Lesson' }).click();
+    await teacher
+      .getByRole('dialog', { name: 'Lessons' })
+      .getByRole('button', { name: 'Start “Hugepages under reclaim”' })
+      .click();
+    await expect.poll(() => runIdOf(teacher), { timeout: 30_000 }).not.toBe(original);
+    const lessonRun = runIdOf(teacher);
+    await expect.poll(() => runIdOf(student), { timeout: 30_000 }).toBe(lessonRun);
+    await connection(student).filter({ hasText: 'watching' }).waitFor({ timeout: 30_000 });
+    const follows = student.getByRole('region', { name: 'Lesson' });
+    await expect
+      .poll(() => follows.getByTestId('lesson-step').textContent(), { timeout: 30_000 })
+      .toBe('step 1 of 3');
+    await expect.poll(() => checkedLens(student)).toMatch(/Hugepages/);
+    await expect
+      .poll(() => student.locator('section.column h2').allTextContents())
+      .toEqual(['always-old', 'unmap-emulation', 'ept-ad-bits']);
+    await expect.poll(() => simTime(student), { timeout: 60_000 }).toBeCloseTo(2, 2);
+    expect(errors).toEqual([]);
+    await student.context().close();
+    await teacher.context().close();
+  }, 180_000);
+});
+
 describe('the class follows a fork', () => {
   it('“Yes, the class follows” moves the viewer’s tab into the fork; “No” leaves it', async () => {
     const { page: teacher } = await openPage(lab);

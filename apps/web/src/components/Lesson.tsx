@@ -110,7 +110,7 @@ function LessonChoice({
         {info.steps} steps · scenario <code>{info.preset}</code>
         {full ? ` · ${full.policies.join(', ')}` : ''}
         {fresh
-          ? '. Starts a new run of it: people watching this run stay here, so share the new link (Copy link) once it is open.'
+          ? '. Starts a new run of it, and everyone watching this run follows you there.'
           : '. Runs on this run: everyone watching follows.'}
       </p>
       <button

@@ -1,5 +1,6 @@
-import { rebuild, seekTo, setKnob } from '../actions.ts';
-import { send } from '../connection.ts';
+import { seekTo, setKnob } from '../actions.ts';
+import { createRun } from '../api.ts';
+import { adoptFork, send } from '../connection.ts';
 import { useConn, useSetup, useUi } from '../store.ts';
 import { loadLesson, needsNewRun, planStep, useLesson, type Lesson } from './lesson.ts';
 
@@ -37,7 +38,10 @@ function fail(e: unknown): void {
   useLesson.setState({ busy: false, error: e instanceof Error ? e.message : String(e) });
 }
 
-/** Start lesson `name` at its first step; opens a run of its preset and policies if this is not one. */
+/**
+ * Start lesson `name` at its first step. When this run is not of the lesson's preset and
+ * policies, a new run is opened and the class is led into it (the `lead` message).
+ */
 export async function startLesson(name: string): Promise<void> {
   const my = ++generation;
   useLesson.setState({ busy: true, error: null, pickerOpen: false });
@@ -46,7 +50,22 @@ export async function startLesson(name: string): Promise<void> {
     const policies = useConn.getState().welcome?.policies ?? [];
     if (needsNewRun(lesson, { preset: useSetup.getState().preset, policies })) {
       const before = useConn.getState().runId;
-      await rebuild({ preset: lesson.preset, policies: lesson.policies });
+      const created = await createRun({
+        preset: lesson.preset,
+        policies: lesson.policies,
+        seed: useSetup.getState().seed,
+      });
+      // the class comes along: everyone watching this run is told to follow into the new one
+      send({ type: 'lead', runId: created.id, token: created.token });
+      useUi.setState({ pendingSeek: null });
+      useSetup.setState({
+        preset: lesson.preset,
+        chosenPolicies: lesson.policies,
+        issues: [],
+        issueMessage: null,
+        draft: null,
+      });
+      adoptFork(created.id, created.token);
       await whenConn(
         () => useConn.getState().runId !== before && driving(),
         30_000,
