@@ -222,6 +222,19 @@ describe('on a 390 px phone', () => {
       .getByRole('region', { name: 'Kernel code' })
       .screenshot({ path: `${shotDir()}phone-kernel-code.png` });
     await shot(page, 'phone-explain');
+    // keyboard: a focused map moves its hovered cell with the arrows and Enter selects its page
+    const map = page.getByRole('img', { name: 'Memory map, always-old' });
+    await map.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => inspector.getByTestId('inspector-gfn').textContent()).toBe('gfn 0');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    // the next cell: its first frame is one cell's worth of pages further
+    await expect
+      .poll(async () =>
+        Number((await inspector.getByTestId('inspector-gfn').textContent())?.replace(/\D/g, '')),
+      )
+      .toBeGreaterThan(0);
     await page.context().close();
   });
 });
