@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useClock, useConn, useUi } from '../store.ts';
-import { eventRing, setKindFilter, setRunFilter, useEvents } from '../events/store.ts';
+import { eventRing, filterRows, setKindFilter, setRunFilter, useEvents } from '../events/store.ts';
 import { eventWords, kindLabel, subscribedKinds } from '../events/words.ts';
 import { useSelection } from '../inspector/store.ts';
 import { seekTo } from '../actions.ts';
@@ -56,17 +56,8 @@ export function EventLog() {
   const rowsBuf = useRef(new Uint32Array(eventRing.capacity));
   const { rows, n, inStep } = useMemo(() => {
     void shown;
-    const r0 = brush ? brush[0] * rate : -Infinity;
-    const r1 = brush ? brush[1] * rate : Infinity;
-    const { kind: K, run: R, at: A } = eventRing;
-    const res = eventRing.filter(
-      (s) =>
-        (kindNo < 0 || K[s] === kindNo) &&
-        (run === null || R[s] === run) &&
-        A[s] >= r0 &&
-        A[s] <= r1,
-      rowsBuf.current,
-    );
+    const res = filterRows(eventRing, { kind: kindNo, run, window: brush, rate }, rowsBuf.current);
+    const A = eventRing.at;
     let step = 0;
     if (stepFrom !== null)
       for (let i = res.n - 1; i >= 0 && A[eventRing.slot(res.rows[i])] >= stepFrom; i--) step++;

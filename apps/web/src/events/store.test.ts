@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FRAME, type EventsFrame, type WelcomeMsg } from '@agelab/protocol';
 import { EVENT_NAMES } from '@agelab/ept-model';
 import { useConn } from '../store.ts';
-import { eventRing, eventsOnWelcome, onEventsFrame, useEvents } from './store.ts';
+import { eventRing, eventsOnWelcome, filterRows, onEventsFrame, useEvents } from './store.ts';
 import { takenLines } from '../kernel-code/branches.ts';
 
 const K = (name: string) => EVENT_NAMES.indexOf(name);
@@ -119,5 +119,34 @@ describe('the events store', () => {
     onEventsFrame(frame(1, [['age', 190, 7, 0, 1]]));
     const gfns = Array.from({ length: eventRing.size }, (_, i) => eventRing.gfn[eventRing.slot(i)]);
     expect(gfns).toEqual([1, 4, 6, 7]);
+  });
+
+  it('filters the log by kind, by run and by the brushed time window', () => {
+    useConn.setState({ welcome });
+    eventsOnWelcome(welcome);
+    onEventsFrame(
+      frame(0, [
+        ['age', 100_000, 1, 0, 1],
+        ['swap_out', 250_000, 2, 0, 4],
+        ['age', 400_000, 3, 0, 1],
+      ]),
+    );
+    onEventsFrame(
+      frame(1, [
+        ['age', 150_000, 4, 1, 2],
+        ['ept_unmap', 150_000, 4, 1, 2],
+      ]),
+    );
+    const gfns = (f: Parameters<typeof filterRows>[1]) => {
+      const { rows, n } = filterRows(eventRing, f);
+      return Array.from(rows.subarray(0, n), (i) => eventRing.gfn[eventRing.slot(i)]);
+    };
+    const all = { kind: -1, run: null, window: null, rate: 100_000 };
+    expect(gfns(all)).toEqual([1, 2, 3, 4, 4]);
+    expect(gfns({ ...all, kind: K('age') })).toEqual([1, 3, 4]);
+    expect(gfns({ ...all, kind: K('age'), run: 0 })).toEqual([1, 3]);
+    // the brush is in simulated seconds: [1.2 s, 3 s] at 100,000 references a second
+    expect(gfns({ ...all, window: [1.2, 3] })).toEqual([2, 4, 4]);
+    expect(gfns({ ...all, window: [1.2, 3], kind: K('swap_out') })).toEqual([2]);
   });
 });

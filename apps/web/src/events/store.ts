@@ -158,6 +158,36 @@ function scanDecision(f: EventsFrame, prev: PageListDecision | null): PageListDe
   return prev;
 }
 
+export interface LogFilter {
+  /** Event kind number, or −1 for every kind. */
+  kind: number;
+  /** Run index, or null for every run. */
+  run: number | null;
+  /** Simulated seconds [t0, t1] (the charts' brush), or null for all time. */
+  window: [number, number] | null;
+  /** References per simulated second. */
+  rate: number;
+}
+
+/** The rows of the ring the log shows, oldest first, as row numbers in `out`. */
+export function filterRows(
+  ring: EventRing,
+  f: LogFilter,
+  out?: Uint32Array,
+): { rows: Uint32Array; n: number } {
+  const r0 = f.window ? f.window[0] * f.rate : -Infinity;
+  const r1 = f.window ? f.window[1] * f.rate : Infinity;
+  const { kind: K, run: R, at: A } = ring;
+  return ring.filter(
+    (s) =>
+      (f.kind < 0 || K[s] === f.kind) &&
+      (f.run === null || R[s] === f.run) &&
+      A[s] >= r0 &&
+      A[s] <= r1,
+    out,
+  );
+}
+
 /** Filter setters (labelled controls of the log). */
 export const setKindFilter = (kind: string | null): void => useEvents.setState({ kind });
 export const setRunFilter = (run: number | null): void => useEvents.setState({ run });
