@@ -109,6 +109,41 @@ describe('the classic replacement view', () => {
     await page.context().close();
   });
 
+  it('shows an upload progress bar while a large file goes up (upload throttled to 200 kB/s)', async () => {
+    const refs = Uint32Array.from(
+      { length: 100_000 },
+      (_, i) => (Math.imul(i, 2654435761) >>> 15) % 5000,
+    );
+    const text = Buffer.from(Array.from(refs).join('\n') + '\n');
+    const page = await openClassic();
+    await view(page).getByLabel('A trace file').check();
+    await view(page)
+      .getByLabel('Trace file', { exact: true })
+      .setInputFiles({ name: 'big.txt', mimeType: 'text/plain', buffer: text });
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: 200_000,
+    });
+    await view(page).getByRole('button', { name: 'Replay' }).click();
+    const bar = view(page).getByRole('progressbar', { name: 'Upload progress' });
+    // part of the file sent, not all of it: the bar moves with the upload
+    await expect
+      .poll(async () => {
+        const [v, max] = await Promise.all([bar.getAttribute('value'), bar.getAttribute('max')]);
+        return Number(v) > 0 && Number(v) < Number(max);
+      })
+      .toBe(true);
+    expect(await bar.getAttribute('max')).toBe(String(text.length));
+    const title = view(page).getByRole('region', { name: 'Faults per policy' }).locator('h3');
+    await expect.poll(() => title.textContent(), { timeout: 60_000 }).toMatch(/^big\.txt: 100,000/);
+    expect(await faults(page, 'fifo')).toBe(runClassic('fifo', refs, 3).faults);
+    await page.context().close();
+  });
+
   it('refuses a malformed file with the line that is wrong, shown at the file field', async () => {
     const page = await openClassic();
     await view(page).getByLabel('A trace file').check();

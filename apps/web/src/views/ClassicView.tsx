@@ -505,7 +505,10 @@ export function ClassicView() {
         <Busy />
         <FieldError field="form" id={formError} />
       </form>
-      <Results />
+      {/* the last answer stays while a new one is on its way, dimmed and marked busy */}
+      <div className={busy ? 'cl-stale' : undefined} aria-busy={busy}>
+        <Results />
+      </div>
     </div>
   );
 }
