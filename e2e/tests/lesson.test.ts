@@ -120,7 +120,11 @@ describe('lesson mode', () => {
     await panel.getByRole('button', { name: 'Next' }).click();
     await expect.poll(() => checkedLens(student)).toMatch(/Residency/);
     await timeIs(teacher, 30);
-    await panel.getByRole('button', { name: 'Next' }).click();
+    // by keyboard: Space on the focused Next moves to step 4 and does not also play the run
+    await panel.getByRole('button', { name: 'Next' }).focus();
+    await teacher.keyboard.press(' ');
+    await expect.poll(() => follows.getByTestId('lesson-step').textContent()).toBe('step 4 of 5');
+    expect(await teacher.getByRole('button', { name: 'Pause' }).count()).toBe(0);
     await panel.getByRole('button', { name: 'Next' }).click();
     await expect.poll(() => follows.getByTestId('lesson-step').textContent()).toBe('step 5 of 5');
     const knobMark = /^Knob change: limitMiB = 96 at 30\.0 s$/;

@@ -57,7 +57,8 @@ export function BookmarkList({
         Notable moments the server found in this run
         {canSeek ? '; click one to go there.' : ' (the driver can go to them).'}
       </p>
-      <ul aria-label="Bookmarks">
+      {/* Space presses a focused bookmark; it must not also reach the page's play/pause key */}
+      <ul aria-label="Bookmarks" onKeyDown={(e) => e.key === ' ' && e.stopPropagation()}>
         {moments.map((m) => (
           <li key={m.id}>
             <button

@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, type KeyboardEvent } from 'react';
 import { useConn, useSetup } from '../store.ts';
 import {
   currentStep,
@@ -40,6 +40,11 @@ export function LessonButton() {
   );
 }
 
+/** Space on a focused button here presses it, and must not also reach the page's play/pause key. */
+const keepSpace = (e: KeyboardEvent): void => {
+  if (e.key === ' ') e.stopPropagation();
+};
+
 export function LessonPanel() {
   return (
     <>
@@ -79,7 +84,7 @@ function LessonPicker() {
         </p>
       )}
       {!catalogue && !error && <p>Loading the lessons…</p>}
-      <ul className="lesson-list">
+      <ul className="lesson-list" onKeyDown={keepSpace}>
         {(catalogue ?? []).map((l) => (
           <LessonChoice key={l.name} info={l} preset={preset} policies={policies ?? []} />
         ))}
@@ -166,7 +171,7 @@ function LessonSteps() {
         {sets.length > 0 && <p className="field-note">This step sets {sets.join(', ')}.</p>}
       </div>
       {driver && (
-        <nav className="lesson-nav" aria-label="Lesson steps">
+        <nav className="lesson-nav" aria-label="Lesson steps" onKeyDown={keepSpace}>
           <button
             type="button"
             disabled={index === 0}
