@@ -91,6 +91,15 @@ describe('the event log', () => {
     await expect.poll(() => logCount(page)).toBe(all);
     await page.getByRole('region', { name: 'Kernel code' }).waitFor();
     await page.locator('.event-log').screenshot({ path: `${shotDir()}desktop-event-log.png` });
+    // playing: a sample of the stream, with the number dropped
+    await page.getByRole('button', { name: 'Play' }).click();
+    await expect
+      .poll(() => page.getByTestId('event-log-status').textContent(), { timeout: 30_000 })
+      .toMatch(/^Playing: a sample of the stream; [1-9][\d,]* events dropped so far/);
+    await page
+      .locator('.event-log')
+      .screenshot({ path: `${shotDir()}desktop-event-log-playing.png` });
+    await page.getByRole('button', { name: 'Pause' }).click();
     expect(errors).toEqual([]);
     await page.context().close();
   });

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useClock, useConn, useUi } from '../store.ts';
 import { eventRing, filterRows, setKindFilter, setRunFilter, useEvents } from '../events/store.ts';
-import { eventWords, kindLabel, subscribedKinds } from '../events/words.ts';
+import { eventWords, kindLabel, subscribedKinds, tailPath } from '../events/words.ts';
 import { useSelection } from '../inspector/store.ts';
 import { seekTo } from '../actions.ts';
 import { fmtInt } from '../format.ts';
@@ -35,12 +35,17 @@ export function EventLog() {
   const follow = useRef(true);
   const [shown, setShown] = useState(version);
   const [narrow, setNarrow] = useState(false);
+  const [pathChars, setPathChars] = useState(90);
   const rowH = narrow ? ROW_H_NARROW : ROW_H;
 
   useEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    const ro = new ResizeObserver(() => setNarrow(el.clientWidth < NARROW_PX));
+    const ro = new ResizeObserver(() => {
+      setNarrow(el.clientWidth < NARROW_PX);
+      // the path's font is about 6.6 px a character
+      setPathChars(Math.max(24, Math.floor((el.clientWidth - 24) / 6.8)));
+    });
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
@@ -193,7 +198,7 @@ export function EventLog() {
                   {!narrow && <span className="log-words">{words}</span>}
                 </span>
                 {narrow && <span className="log-words">{words}</span>}
-                <code className="log-path">{path}</code>
+                <code className="log-path">{tailPath(path, pathChars)}</code>
               </button>
             );
           })}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EVENT_NAMES } from '@agelab/ept-model';
 import { KERNEL_PATHS, kernelPathId } from '../../../../packages/sim-core/src/kernel-paths.ts';
 import { SITE } from '@agelab/ept-model';
-import { eventWords, kindLabel, subscribedKinds } from './words.ts';
+import { eventWords, kindLabel, subscribedKinds, tailPath } from './words.ts';
 
 describe('event words', () => {
   it('has plain words for every event kind the simulator raises', () => {
@@ -37,5 +37,13 @@ describe('event words', () => {
   it('subscribes to every kind but the guest’s own references, and labels kinds', () => {
     expect(subscribedKinds(['ref', 'age', 'swap_out'])).toEqual(['age', 'swap_out']);
     expect(kindLabel('lru_deactivate')).toBe('lru deactivate');
+  });
+
+  it('cuts a long kernel path from its start, keeping the answer at its end', () => {
+    const p =
+      'shrink_page_list → page_referenced → page_referenced_one → ptep_clear_flush_young_notify → kvm_age_rmapp: old';
+    expect(tailPath(p, 200)).toBe(p);
+    expect(tailPath(p, 60)).toBe('… → ptep_clear_flush_young_notify → kvm_age_rmapp: old');
+    expect(tailPath(p, 10)).toBe('… → kvm_age_rmapp: old');
   });
 });

@@ -82,3 +82,19 @@ export const kindLabel = (kind: string): string => kind.replace(/_/g, ' ');
 /** The kinds the dashboard subscribes to: every kind but the guest's own references (too many). */
 export const subscribedKinds = (eventNames: readonly string[]): string[] =>
   eventNames.filter((k) => k !== 'ref');
+
+/**
+ * A kernel path cut to at most `max` characters from its end, where its answer is
+ * (`… → kvm_age_rmapp → kvm_unmap_rmapp: young`); a short path is returned whole.
+ */
+export function tailPath(path: string, max: number): string {
+  if (path.length <= max) return path;
+  const parts = path.split(' → ');
+  let out = parts[parts.length - 1];
+  for (let i = parts.length - 2; i >= 0; i--) {
+    const next = `${parts[i]} → ${out}`;
+    if (next.length + 4 > max) break;
+    out = next;
+  }
+  return `… → ${out}`;
+}
