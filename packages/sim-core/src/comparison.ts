@@ -47,6 +47,11 @@ export interface ComparisonOptions {
   checkpointWorkMs?: number;
   /** The wall clock (ms) checkpoints are timed by; tests give a clock of their own. */
   now?: () => number;
+  /**
+   * false: keep no checkpoints at all (a headless run that never seeks, e.g. `npm run sim`):
+   * nothing is cloned, and seek, reset, replica and fork throw. Default true.
+   */
+  checkpoints?: boolean;
 }
 
 // sim-core has no platform types; every runtime it runs in (Node, workers, browsers) has this
@@ -79,6 +84,9 @@ export class Comparison {
   private readonly checkpointEvery: number;
   private readonly maxCheckpointBytes: number;
   private readonly checkpointWorkMs: number;
+  private readonly keepCheckpoints: boolean;
+  /** Where the latest checkpoint was (or, keeping none, would have been) taken. */
+  private lastBoundary = 0;
   /** Wall ms spent simulating past the newest checkpoint since it was taken. */
   private workSinceCheckpoint = 0;
   /** Wall ms the newest checkpoint's copy took (a checkpoint is never taken more often than 4×). */
@@ -100,6 +108,7 @@ export class Comparison {
       opts.checkpointEveryRefs ?? Math.max(CHUNK, Math.round(5 * scenario.rate));
     this.maxCheckpointBytes = opts.maxCheckpointBytes ?? 256 * 1024 * 1024;
     this.checkpointWorkMs = opts.checkpointWorkMs ?? 100;
+    this.keepCheckpoints = opts.checkpoints ?? true;
     this.now = opts.now ?? (() => performance.now());
     this.checkpoint();
   }
@@ -176,7 +185,7 @@ export class Comparison {
       let k = Math.min(CHUNK, end - this.refIndex, this.nextKhugepaged - this.refIndex);
       if (this.knobCursor < this.knobs.length)
         k = Math.min(k, this.knobs[this.knobCursor].at - this.refIndex);
-      const last = this.lastCheckpoint().refIndex;
+      const last = this.lastCheckpointAt();
       const nextCp = last + this.checkpointEvery;
       k = Math.min(k, nextCp - this.refIndex);
       // only new ground is timed: a replay of the past takes no checkpoints
@@ -195,7 +204,8 @@ export class Comparison {
       // deterministic whatever its chunking), so taking them by wall time is safe.
       if (
         this.refIndex >= nextCp ||
-        (this.refIndex > last &&
+        (this.keepCheckpoints &&
+          this.refIndex > last &&
           this.workSinceCheckpoint >= Math.max(this.checkpointWorkMs, 4 * this.checkpointCopyMs))
       )
         this.checkpoint();
@@ -273,7 +283,20 @@ export class Comparison {
     return this.checkpoints[this.checkpoints.length - 1];
   }
 
+  private lastCheckpointAt(): number {
+    return this.keepCheckpoints ? this.lastCheckpoint().refIndex : this.lastBoundary;
+  }
+
+  private needCheckpoints(what: string): void {
+    if (!this.keepCheckpoints)
+      throw new Error(`${what}: this comparison was built with checkpoints: false`);
+  }
+
   private checkpoint(): void {
+    if (!this.keepCheckpoints) {
+      this.lastBoundary = this.refIndex;
+      return;
+    }
     if (this.checkpoints.length && this.lastCheckpoint().refIndex === this.refIndex) return;
     const t0 = this.now();
     const sims = this.sims.map((s) => s.clone('off'));
@@ -309,6 +332,7 @@ export class Comparison {
    * result equals having run there directly.
    */
   seek(target: number): void {
+    this.needCheckpoints('seek');
     target = Math.max(0, Math.floor(target));
     if (target < this.refIndex || target - this.refIndex > this.checkpointEvery) {
       let cp = this.checkpoints[0];
@@ -322,6 +346,7 @@ export class Comparison {
 
   /** Back to the start; the knob history is kept (and replayed as the run passes it) unless cleared. */
   reset(clearKnobs = false): void {
+    this.needCheckpoints('reset');
     if (clearKnobs) this.knobs = [];
     this.restore(this.checkpoints[0]);
     this.applyDueKnobs();
@@ -346,6 +371,7 @@ export class Comparison {
    * history) without touching this comparison. Events are off until the caller turns them on.
    */
   replica(target: number): Comparison {
+    this.needCheckpoints('replica');
     let cp = this.checkpoints[0];
     for (const c of this.checkpoints) if (c.refIndex <= target) cp = c;
     const c = Object.create(Comparison.prototype) as Comparison;
@@ -367,6 +393,7 @@ export class Comparison {
 
   /** An independent copy at the current reference (a student forks the teacher's run). */
   fork(policies: readonly string[] = this.policies): Comparison {
+    this.needCheckpoints('fork');
     const c = Object.create(Comparison.prototype) as Comparison;
     const keep = policies.map((p) => {
       const i = this.policies.indexOf(p);

@@ -109,6 +109,15 @@ export class Simulation {
    * accessed bit hardware sets, where it has one); any other takes an EPT violation.
    */
   consume(refs: Uint32Array, n: number, base: number): void {
+    // The steady-state snapshot is taken at a chunk's start (ensureTouchRange): a chunk that
+    // runs across cfg.steadyFromRefs is cut there, so the window starts at that very reference
+    // however the caller chunks the stream.
+    const cut = this.host.cfg.steadyFromRefs - base;
+    if (this.host.steadyBase === null && cut > 0 && cut < n) {
+      this.consume(refs.subarray(0, cut), cut, base);
+      this.consume(refs.subarray(cut, n), n - cut, base + cut);
+      return;
+    }
     // References are far the most numerous events: traced only for a subscriber who asked.
     if (this.events.on && this.events.wants(EV.REF)) {
       if (this.events.eventMode === 'all') return this.consumeTraced(refs, n, base);

@@ -123,7 +123,9 @@ export async function runSim(argv: string[], out: CliOutput): Promise<number> {
     const seconds = values.seconds === undefined ? scenario.seconds : Number(values.seconds);
     if (!(seconds > 0) || seconds > 1e6)
       throw new UsageError(`--seconds must be a number in (0, 1000000], got "${values.seconds}"`);
-    const cmp = new Comparison(scenario, policies, seed, { traces });
+    // A headless run never seeks: no checkpoints (each would copy every run's per-page arrays,
+    // over 1 GiB a checkpoint for three 16M-page runs).
+    const cmp = new Comparison(scenario, policies, seed, { traces, checkpoints: false });
     const slice = Math.max(1, Math.round(scenario.rate));
     const total = Math.round(seconds * scenario.rate);
     const started = Date.now();

@@ -192,8 +192,8 @@ export class HostMm implements KvmHost {
    */
   ensureTouchRange(end: number, base = end): void {
     // Once per chunk of references, not per reference: the steady-state snapshot is taken before
-    // the first chunk that runs past cfg.steadyFromRefs (chunks end at every 5-s checkpoint, so
-    // normally exactly there); steadyBaseAt records where.
+    // the first chunk that runs past cfg.steadyFromRefs (Simulation.consume cuts a chunk there,
+    // so exactly there); steadyBaseAt records where.
     if (this.steadyBase === null && end > this.cfg.steadyFromRefs) {
       this.syncGauges();
       this.steadyBase = this.c.slice();

@@ -4,7 +4,9 @@ import type { ReferenceSource } from './source.ts';
 /** The sum of several workloads: each reference comes from part i with probability weight_i / Σ weights. */
 export class MixSource implements ReferenceSource {
   private readonly cum: Float64Array;
-  private readonly one = new Uint32Array(1);
+  private pick = new Uint8Array(0);
+  private readonly count: Uint32Array;
+  private readonly bufs: Uint32Array[];
 
   constructor(
     private readonly parts: { weight: number; source: ReferenceSource }[],
@@ -14,16 +16,35 @@ export class MixSource implements ReferenceSource {
     this.cum = new Float64Array(parts.length);
     let acc = 0;
     parts.forEach((p, i) => (this.cum[i] = acc += p.weight / total));
+    this.count = new Uint32Array(parts.length);
+    this.bufs = parts.map(() => new Uint32Array(0));
   }
 
   fill(out: Uint32Array, from: number, to: number): void {
+    // Draw every slot's part first, then let each part fill its slots in one call: the same
+    // stream as slot by slot, since each part draws from its own state.
     const cum = this.cum;
-    for (let i = from; i < to; i++) {
+    const k = to - from;
+    if (k <= 0) return;
+    if (this.pick.length < k) this.pick = new Uint8Array(k);
+    const pick = this.pick;
+    const count = this.count.fill(0);
+    for (let j = 0; j < k; j++) {
       const u = this.rng.next();
-      let k = 0;
-      while (k < cum.length - 1 && u >= cum[k]) k++;
-      this.parts[k].source.fill(this.one, 0, 1);
-      out[i] = this.one[0];
+      let p = 0;
+      while (p < cum.length - 1 && u >= cum[p]) p++;
+      pick[j] = p;
+      count[p]++;
+    }
+    for (let p = 0; p < this.parts.length; p++) {
+      if (count[p] === 0) continue;
+      if (this.bufs[p].length < count[p]) this.bufs[p] = new Uint32Array(Math.max(count[p], 64));
+      this.parts[p].source.fill(this.bufs[p], 0, count[p]);
+    }
+    const at = this.count.fill(0);
+    for (let j = 0; j < k; j++) {
+      const p = pick[j];
+      out[from + j] = this.bufs[p][at[p]++];
     }
   }
 

@@ -10,7 +10,7 @@ export class UniformSource implements ReferenceSource {
   ) {}
 
   fill(out: Uint32Array, from: number, to: number): void {
-    for (let i = from; i < to; i++) out[i] = this.start + this.rng.below(this.length);
+    this.rng.fillBelow(out, from, to, this.start, this.length);
   }
 
   clone(): UniformSource {

@@ -78,4 +78,46 @@ describe('workloads', () => {
     const u: ReferenceSource = new UniformSource(0, 10, new Prng(9));
     expect(u.setHotPages).toBeUndefined();
   });
+
+  it('a stream does not depend on how it is cut into fills (batched fills draw as slot by slot would)', () => {
+    const s = parseScenario({
+      name: 'w',
+      guest: { memoryMiB: 16 },
+      host: { memcgLimitMiB: 8, swapMiB: 16 },
+      workload: {
+        type: 'mix',
+        parts: [
+          { weight: 0.5, workload: { type: 'hotcold', hotMiB: 4, hotShare: 0.9 } },
+          { weight: 0.3, workload: { type: 'uniform', offsetMiB: 8, sizeMiB: 4 } },
+          { weight: 0.2, workload: { type: 'scan', offsetMiB: 2, sizeMiB: 1 } },
+        ],
+      },
+    });
+    const whole = draw(buildReferenceSource(s, 3), 20_000); // boot (8192) and after
+    const bySlot = buildReferenceSource(s, 3);
+    const one = new Uint32Array(1);
+    const slots = new Uint32Array(20_000);
+    for (let i = 0; i < slots.length; i++) {
+      bySlot.fill(one, 0, 1);
+      slots[i] = one[0];
+    }
+    expect(Array.from(slots)).toEqual(Array.from(whole));
+  });
+
+  it('uniform and hot/cold draw exactly as Prng.below defines them', () => {
+    const rng = new Prng(11);
+    const u = draw(new UniformSource(100, 1000, new Prng(11)), 5000);
+    expect(Array.from(u)).toEqual(Array.from({ length: 5000 }, () => 100 + rng.below(1000)));
+    const r2 = new Prng(12);
+    const expected = Array.from({ length: 5000 }, () => {
+      const x = r2.next();
+      if (x < 0.7) return 50 + Math.floor((x / 0.7) * 200);
+      let g = r2.below(800);
+      if (g >= 50) g += 200;
+      return g < 1000 ? g : 249;
+    });
+    expect(Array.from(draw(new HotColdSource(0, 1000, 50, 200, 0.7, new Prng(12)), 5000))).toEqual(
+      expected,
+    );
+  });
 });
