@@ -93,8 +93,11 @@ export function EventLog() {
     const s = eventRing.slot(row);
     const t = eventRing.at[s] / rate;
     const gfn = eventRing.gfn[s];
-    useSelection.setState({ hint: { gfn, time: t } });
-    useUi.setState({ selectedGfn: gfn });
+    // a reclaim pass marker is about no page: it only seeks
+    if (welcome?.eventNames[eventRing.kind[s]] !== 'reclaim') {
+      useSelection.setState({ hint: { gfn, time: t } });
+      useUi.setState({ selectedGfn: gfn });
+    }
     if (driver) seekTo(t);
   };
 
@@ -194,7 +197,9 @@ export function EventLog() {
                   <span className="log-time">{t.toFixed(4)} s</span>
                   <span className="run-dot" style={{ background: runColour(policy) }} />
                   <span className="log-policy">{policy}</span>
-                  <span className="log-gfn">gfn {fmtInt(gfn)}</span>
+                  <span className="log-gfn">
+                    {name === 'reclaim' ? 'no page' : `gfn ${fmtInt(gfn)}`}
+                  </span>
                   {!narrow && <span className="log-words">{words}</span>}
                 </span>
                 {narrow && <span className="log-words">{words}</span>}
