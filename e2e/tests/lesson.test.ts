@@ -43,6 +43,19 @@ async function viewerOf(teacher: Page, viewport = { width: 1440, height: 1000 })
   return page;
 }
 
+/** The teacher left run `from` for another; wait until the student watches that one too. */
+async function classFollowed(
+  teacher: Page,
+  student: Page,
+  from: string | null,
+): Promise<string | null> {
+  await expect.poll(() => runIdOf(teacher), { timeout: 30_000 }).not.toBe(from);
+  const to = runIdOf(teacher);
+  await expect.poll(() => runIdOf(student), { timeout: 30_000 }).toBe(to);
+  await connection(student).filter({ hasText: 'watching' }).waitFor({ timeout: 30_000 });
+  return to;
+}
+
 describe('bookmarks', () => {
   it('a bookmark seeks to its moment, from the list and from its mark on the timeline', async () => {
     const { page, errors } = await openPage(lab);
@@ -153,10 +166,7 @@ describe('a lesson on another scenario', () => {
       .getByRole('dialog', { name: 'Lessons' })
       .getByRole('button', { name: 'Start “Hugepages under reclaim”' })
       .click();
-    await expect.poll(() => runIdOf(teacher), { timeout: 30_000 }).not.toBe(original);
-    const lessonRun = runIdOf(teacher);
-    await expect.poll(() => runIdOf(student), { timeout: 30_000 }).toBe(lessonRun);
-    await connection(student).filter({ hasText: 'watching' }).waitFor({ timeout: 30_000 });
+    await classFollowed(teacher, student, original);
     const follows = student.getByRole('region', { name: 'Lesson' });
     await expect
       .poll(() => follows.getByTestId('lesson-step').textContent(), { timeout: 30_000 })
@@ -182,11 +192,8 @@ describe('the class follows a fork', () => {
     const dialog = teacher.getByRole('dialog', { name: 'Fork this run' });
     await shot(teacher, 'fork-dialog');
     await dialog.getByRole('button', { name: 'Yes, the class follows' }).click();
-    await expect.poll(() => runIdOf(teacher), { timeout: 20_000 }).not.toBe(original);
-    const fork = runIdOf(teacher);
+    const fork = await classFollowed(teacher, student, original);
     await connection(teacher).filter({ hasText: 'you drive' }).waitFor({ timeout: 20_000 });
-    await expect.poll(() => runIdOf(student), { timeout: 20_000 }).toBe(fork);
-    await connection(student).filter({ hasText: 'watching' }).waitFor({ timeout: 20_000 });
 
     // No: the teacher goes alone; the class stays on the run it watches
     await teacher.getByRole('button', { name: 'Fork' }).click();
