@@ -2,6 +2,13 @@ import { seekBy, stepRef, stepSecond, togglePlay } from './actions.ts';
 import { useConn, useUi } from './store.ts';
 import { VIEW_LENSES } from './url-state.ts';
 
+/** Controls that Space (or Enter) activates: a shortcut must not steal the key from them. */
+const ACTIVATED =
+  'button, summary, a[href], [role="button"], [role="tab"], [role="radio"], [role="checkbox"], [role="switch"], [role="option"], [role="menuitem"]';
+/** Widgets whose arrow keys move within them (a radio group, tabs, a slider, a list). */
+const ARROWED =
+  '[role="radiogroup"], [role="tablist"], [role="slider"], [role="listbox"], [role="grid"], [role="menu"]';
+
 /** Space play/pause, → step, shift+→ one second, [ ] scrub, 1–6 lenses, ? help. */
 export function onKey(e: KeyboardEvent): void {
   if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
@@ -17,6 +24,8 @@ export function onKey(e: KeyboardEvent): void {
   }
   if (ui.helpOpen) return;
   const drive = useConn.getState().role === 'driver';
+  if (e.key === ' ' && t?.closest(ACTIVATED)) return;
+  if (e.key.startsWith('Arrow') && t?.closest(ARROWED)) return;
   if (e.key === ' ' && drive) {
     togglePlay();
     e.preventDefault();
