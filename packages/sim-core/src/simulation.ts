@@ -147,7 +147,10 @@ export class Simulation {
     const span = this.host.n - lo;
     this.host.ensureTouchRange(base + n, base);
     const t0 = base + 1 - this.host.touchEpoch;
+    // Imported constants are module bindings; as locals they are plain constants to the JIT.
     const SHIFT = HPAGE_SHIFT;
+    const R4K = REACH_4K;
+    const R2M = REACH_2M;
     let via2m = 0;
     let idle = 0;
     if (this.policy.shadowAccessedMask) {
@@ -161,11 +164,11 @@ export class Simulation {
         lastTouch[g] = t0 + i;
         const f = g >>> SHIFT;
         const r = reach[f];
-        if (r === REACH_4K) {
+        if (r === R4K) {
           spte4k[g] = a; // the hardware sets the accessed bit
           continue;
         }
-        if (r === REACH_2M) {
+        if (r === R2M) {
           via2m++;
           spte2m[f] = a;
           continue;
@@ -192,8 +195,8 @@ export class Simulation {
         lastTouch[g] = t0 + i;
         const f = g >>> SHIFT;
         const r = reach[f];
-        if (r === REACH_4K) continue;
-        if (r === REACH_2M) {
+        if (r === R4K) continue;
+        if (r === R2M) {
           via2m++;
           continue;
         }

@@ -18,20 +18,22 @@ export interface ClassicOptions {
 }
 
 const GOAL_SECONDS = 60;
-const GOAL_WALL_MS = 1000;
+const GOAL_WALL_MS = 300;
 
 export function classicBench(opts: ClassicOptions = {}): BenchEntry {
   return {
     id: 'classic',
     title: 'Classic preset: wall time per simulated second',
-    goal: `${GOAL_SECONDS} simulated seconds of the three-policy comparison in under ${GOAL_WALL_MS / 1000} s of wall time`,
+    goal: `${GOAL_SECONDS} simulated seconds of the three-policy comparison in ≤ ${GOAL_WALL_MS} ms of wall time`,
     run: async (ctx) => run(ctx.quick, opts, ctx.log),
   };
 }
 
 function run(quick: boolean, opts: ClassicOptions, log: (l: string) => void): BenchResult {
-  const seconds = opts.seconds ?? (quick ? 10 : GOAL_SECONDS);
-  const reps = opts.reps ?? (quick ? 2 : 5);
+  // Quick mode measures the same thing (60 simulated s, construction and boot included), only
+  // fewer times: a figure scaled from a shorter run would weigh boot six times over.
+  const seconds = opts.seconds ?? GOAL_SECONDS;
+  const reps = opts.reps ?? (quick ? 1 : 5);
   const scenario = getPreset('classic');
   const refs = Math.round(seconds * scenario.rate);
   const buf = new Uint32Array(CHUNK);
@@ -75,7 +77,7 @@ function run(quick: boolean, opts: ClassicOptions, log: (l: string) => void): Be
   });
 
   const sumSingles = CLASSIC_POLICIES.reduce((a, p) => a + ms[p], 0);
-  const met = threeAt60 < GOAL_WALL_MS;
+  const met = threeAt60 <= GOAL_WALL_MS;
   return {
     status: 'measured',
     figures,
@@ -94,7 +96,7 @@ function run(quick: boolean, opts: ClassicOptions, log: (l: string) => void): Be
       },
     ],
     goal: {
-      text: `${GOAL_SECONDS} simulated s of the three-policy comparison < ${GOAL_WALL_MS} ms`,
+      text: `${GOAL_SECONDS} simulated s of the three-policy comparison ≤ ${GOAL_WALL_MS} ms`,
       met,
       detail:
         `${round(threeAt60)} ms for ${GOAL_SECONDS} simulated s` +

@@ -1,52 +1,64 @@
 /**
- * Benchmark 1: the simulation's hot path against the limit. The limit is a bare loop over the
- * same pre-generated reference stream that only marks each page touched; the subject is a
- * Simulation under unmap-emulation, in its steady state (every page faulted in, no pressure, so
- * every reference goes through a present spte). Both run interleaved over the identical stream.
+ * Benchmark 1: the simulation's hot path against the limit, at 1M and 16M pages. The limit is a
+ * bare loop over the same pre-generated reference stream that only marks each page touched; the
+ * subject is a Simulation under unmap-emulation, in its steady state (every page faulted in, no
+ * pressure, so every reference goes through a present spte). Two yardsticks separate what the
+ * per-page ground truth costs from what the code around it costs. All run interleaved over the
+ * identical stream.
  */
 import { Simulation } from '@agelab/sim-core';
-import type { BenchEntry, BenchResult } from './harness.ts';
+import type { BaselineRatio, BenchEntry, BenchResult, Figure } from './harness.ts';
 import {
   Feeder,
   bareLoop,
   groundTruthLoop,
   noPressureScenario,
   referenceStream,
+  touchStoreLoop,
 } from './steady-state.ts';
 import { interleaved, round } from './timing.ts';
 
 export interface HotPathOptions {
-  guestMiB?: number;
+  /** Guest sizes; the goal is judged at 4096 MiB (1M pages) and 65536 MiB (16M pages). */
+  guestsMiB?: readonly number[];
   /** References in the pre-generated stream (one timed pass = the whole stream). */
   refs?: number;
   reps?: number;
 }
 
-const GOAL_RATIO = 0.5;
-/** The issue's estimate of the bare loop on this kind of machine, for comparison only. */
-const ISSUE_BARE = 140e6;
+/** The issue's goal per guest size (MiB): the fraction of the bare loop to reach. */
+const GOALS: Record<number, number> = { 4096: 0.6, 65536: 0.4 };
+const goalAt = (mib: number) => GOALS[mib] ?? 0.6;
+const label = (mib: number) => (mib >= 1024 ? `${mib / 1024} GiB` : `${mib} MiB`);
 
 export function hotPathBench(opts: HotPathOptions = {}): BenchEntry {
   return {
     id: 'hot-path',
     title: 'Simulation hot path against the limit',
-    goal: `unmap-emulation on a 1M-page guest with no memory pressure reaches ≥ ${GOAL_RATIO} × the bare loop's references per second`,
+    goal:
+      'unmap-emulation with no memory pressure reaches ≥ 0.6 × the bare loop’s references per second on a ' +
+      '1M-page guest and ≥ 0.4 × on a 16M-page guest',
     run: async (ctx) => run(ctx.quick, opts, ctx.log),
   };
 }
 
-function run(quick: boolean, opts: HotPathOptions, log: (l: string) => void): BenchResult {
-  const guestMiB = opts.guestMiB ?? 4096;
-  const nRefs = opts.refs ?? (quick ? 2_000_000 : 20_000_000);
-  const reps = opts.reps ?? (quick ? 3 : 7);
-  const scenario = noPressureScenario(guestMiB);
+interface SizeResult {
+  mib: number;
+  pages: number;
+  bare: number;
+  sim: number;
+  store: number;
+  storeAndSpte: number;
+}
+
+function measure(mib: number, nRefs: number, reps: number, log: (l: string) => void): SizeResult {
+  const scenario = noPressureScenario(mib);
   const refs = referenceStream(scenario, nRefs);
   const sim = new Simulation(scenario, 'unmap-emulation');
   const pages = sim.guestPages;
   const feeder = new Feeder(sim);
   feeder.faultInAll();
-  log(`  ${pages} pages faulted in; ${nRefs} references, ${reps} interleaved repetitions`);
-
+  log(`  ${label(mib)}: ${pages} pages faulted in; ${nRefs} references, ${reps} repetitions`);
   const touched = new Uint8Array(pages);
   const lastTouch = new Uint32Array(pages);
   const spte = new Uint8Array(pages).fill(1);
@@ -57,7 +69,11 @@ function run(quick: boolean, opts: HotPathOptions, log: (l: string) => void): Be
     {
       bare: () => bareLoop(refs, touched),
       sim: () => feeder.feed(refs),
-      truth: () => {
+      store: () => {
+        touchStoreLoop(refs, lastTouch, at);
+        at += refs.length;
+      },
+      storeAndSpte: () => {
         sink += groundTruthLoop(refs, lastTouch, spte, at);
         at += refs.length;
       },
@@ -74,84 +90,116 @@ function run(quick: boolean, opts: HotPathOptions, log: (l: string) => void): Be
     throw new Error(
       `hot path left its steady state: ${exits} EPT violations, ${reclaim} reclaim passes`,
     );
-
   const perSec = (t: number) => nRefs / (t / 1000);
-  const bare = perSec(ms.bare);
-  const subject = perSec(ms.sim);
-  const truthRate = perSec(ms.truth);
-  const ratio = subject / bare;
-  const met = ratio >= GOAL_RATIO;
   return {
-    status: 'measured',
-    figures: [
-      { name: 'guest pages', value: pages, unit: 'pages' },
-      { name: 'bare loop (the limit)', value: round(bare / 1e6), unit: 'M refs/s' },
-      { name: 'Simulation, unmap-emulation', value: round(subject / 1e6), unit: 'M refs/s' },
+    mib,
+    pages,
+    bare: perSec(ms.bare),
+    sim: perSec(ms.sim),
+    store: perSec(ms.store),
+    storeAndSpte: perSec(ms.storeAndSpte),
+  };
+}
+
+function run(quick: boolean, opts: HotPathOptions, log: (l: string) => void): BenchResult {
+  const guests = opts.guestsMiB ?? [4096, 65536];
+  const nRefs = opts.refs ?? (quick ? 4_000_000 : 20_000_000);
+  const reps = opts.reps ?? (quick ? 3 : 7);
+  const figures: Figure[] = [];
+  const ratios: BaselineRatio[] = [];
+  const results: SizeResult[] = [];
+  for (const mib of guests) {
+    const r = measure(mib, nRefs, reps, log);
+    results.push(r);
+    const g = label(mib);
+    const M = (x: number) => round(x / 1e6);
+    figures.push(
+      { name: `${g}: guest pages`, value: r.pages, unit: 'pages' },
+      { name: `${g}: bare loop (the limit)`, value: M(r.bare), unit: 'M refs/s' },
+      { name: `${g}: Simulation, unmap-emulation`, value: M(r.sim), unit: 'M refs/s' },
+      { name: `${g}: last-touch store alone`, value: M(r.store), unit: 'M refs/s' },
       {
-        name: 'last-touch store + spte read alone',
-        value: round(truthRate / 1e6),
+        name: `${g}: last-touch store + per-gfn spte read`,
+        value: M(r.storeAndSpte),
         unit: 'M refs/s',
       },
-    ],
-    ratios: [
+    );
+    ratios.push(
       {
-        subject: 'Simulation, unmap-emulation',
+        subject: `${g}: Simulation, unmap-emulation`,
         baseline: 'bare loop',
-        ratio: round(ratio),
-        meaning: `fraction of the limit reached (goal ≥ ${GOAL_RATIO})`,
+        ratio: round(r.sim / r.bare),
+        meaning: `fraction of the limit reached (goal ≥ ${goalAt(mib)})`,
       },
       {
-        subject: 'last-touch store + spte read alone',
+        subject: `${g}: last-touch store alone`,
         baseline: 'bare loop',
-        ratio: round(truthRate / bare),
-        meaning: 'what per-page ground truth alone allows',
+        ratio: round(r.store / r.bare),
+        meaning: 'what a 4-byte exact last-touch time alone allows',
       },
       {
-        subject: 'Simulation, unmap-emulation',
-        baseline: 'last-touch store + spte read alone',
-        ratio: round(subject / truthRate),
-        meaning: 'the code around that work (1 = free)',
+        subject: `${g}: last-touch store + per-gfn spte read`,
+        baseline: 'bare loop',
+        ratio: round(r.storeAndSpte / r.bare),
+        meaning: 'the same plus a random load per reference (what the loop did before)',
       },
-    ],
+      {
+        subject: `${g}: Simulation, unmap-emulation`,
+        baseline: 'last-touch store alone',
+        ratio: round(r.sim / r.store),
+        meaning: 'the code around that store (1 = free)',
+      },
+    );
+  }
+  const judged = results.filter((r) => GOALS[r.mib] !== undefined);
+  const missed = judged.filter((r) => r.sim / r.bare < goalAt(r.mib));
+  const met = judged.length > 0 ? missed.length === 0 : results.every((r) => r.sim / r.bare >= 0.6);
+  const detail = results
+    .map((r) => `${label(r.mib)}: ${round(r.sim / r.bare)} × (goal ${goalAt(r.mib)})`)
+    .join('; ');
+  return {
+    status: 'measured',
+    figures,
+    ratios,
     goal: {
-      text: `≥ ${GOAL_RATIO} × the bare loop`,
+      text: results.map((r) => `≥ ${goalAt(r.mib)} × at ${label(r.mib)}`).join(', '),
       met,
-      detail: `${round(ratio)} × the bare loop (${round(subject / 1e6)} vs ${round(bare / 1e6)} M refs/s)`,
+      detail,
     },
     method:
-      `A ${guestMiB} MiB guest (${pages} pages), memcg limit = guest, no swap, uniform workload, THP off. ` +
+      `For each guest size (${guests.map(label).join(', ')}): memcg limit = guest, no swap, uniform workload, THP off. ` +
       `${nRefs} references generated once by the scenario's own ReferenceSource into a Uint32Array. ` +
-      `Every page is faulted in first (a boot scan), then the bare loop (\`touched[g] = 1\` into a Uint8Array), ` +
-      `Simulation.consume (in chunks of 4096, as Comparison feeds it) and a yardstick loop doing only what per-page ground ` +
-      `truth requires (a 4-byte last-touch store and an spte read per reference) run interleaved over the whole stream: ` +
-      `two warm-up rounds, then the median of ${reps} rounds. No EPT violation and no reclaim pass happens during the timed rounds (checked).`,
-    obstacle: met ? undefined : obstacleText(pages, bare, subject, truthRate),
+      `Every page is faulted in first (a boot scan), then four loops run interleaved over the whole stream: the bare ` +
+      `loop (\`touched[g] = 1\` into a Uint8Array), Simulation.consume (in chunks of 4096 copied into one buffer, as Comparison feeds it), ` +
+      `and two yardsticks written from the requirement: a 4-byte last-touch store per reference alone, and that ` +
+      `store plus a read of a per-gfn spte byte. Two warm-up rounds, then the median of ${reps} rounds. No EPT ` +
+      `violation and no reclaim pass happens during the timed rounds (checked).`,
+    obstacle: met ? undefined : obstacleText(missed.length ? missed : results),
     notes: [
-      `The issue expected the bare loop at roughly ${ISSUE_BARE / 1e6} M refs/s on this kind of machine; measured here it ` +
-        `runs at ${round(bare / 1e6)} M refs/s. Against the issue's figure the simulation's ${round(subject / 1e6)} M refs/s ` +
-        `would be ${round(subject / ISSUE_BARE)} × (goal ${subject / ISSUE_BARE >= GOAL_RATIO ? 'met' : 'not met'} on that reading); ` +
-        `the goal above is judged against the loop measured in the same run, as the issue asks.`,
+      'The loop reads, per reference, only the 2M frame’s reach byte (KvmMmu.reach: 32 KiB at 16M pages, so it ' +
+        'stays in cache) and stores the last-touch time; the per-gfn spte bytes are read only in frames where some ' +
+        'gfn lacks a present spte. The store-plus-spte-read yardstick shows what the per-gfn read cost: a random ' +
+        'load from a large array holds up the loop, a random store retires into the store buffer.',
     ],
   };
 }
 
-function obstacleText(pages: number, bare: number, subject: number, truthRate: number): string {
-  const mib = (bytes: number) => round(bytes / 2 ** 20);
-  const layout =
-    `The bare loop stores one byte per reference into a ${mib(pages)} MiB array; a simulation keeping ground truth must ` +
-    `at least store a 4-byte last-touch time (a ${mib(pages * 4)} MiB array, four times the bytes, so random stores fall ` +
-    `out of a per-core L2 cache much sooner) and read the spte byte. That alone runs at ${round(truthRate / 1e6)} M refs/s ` +
-    `here, ${round(truthRate / bare)} × the bare loop.`;
-  const around =
-    ` Simulation.consume runs at ${round(subject / truthRate)} × that yardstick (1 would mean the code around the stores ` +
-    `is free: range checks, 2M lookups, the accessed-bit branch, the chunked calls).`;
-  const verdict =
-    truthRate / bare < GOAL_RATIO
-      ? ` Since the yardstick itself stays under ${GOAL_RATIO} × the bare loop, no tuning of the loop can reach the goal on ` +
-        `this machine: what stands in the way is the memory traffic of per-page ground truth. Reaching it would need a ` +
-        `smaller per-page touch record (2 bytes with a coarser clock, or one record per group of pages), a change to what ` +
-        `sim-core models, not to this harness.`
-      : ` The yardstick reaches ${GOAL_RATIO} × the bare loop, so the code around the stores is what stands in the way.`;
-  const code = around + verdict;
-  return layout + code;
+function obstacleText(rs: readonly SizeResult[]): string {
+  return rs
+    .map((r) => {
+      const g = label(r.mib);
+      const limit = r.store / r.bare;
+      const head =
+        `${g}: the simulation reaches ${round(r.sim / r.bare)} × the bare loop (goal ${goalAt(r.mib)}); a loop that ` +
+        `does nothing but store a 4-byte last-touch time per reference reaches ${round(limit)} ×, and the ` +
+        `simulation runs at ${round(r.sim / r.store)} × that store.`;
+      return limit < goalAt(r.mib)
+        ? `${head} The store alone stays under the goal: the bare loop stores 1 byte a page into ` +
+            `${round(r.pages / 2 ** 20)} MiB, an exact last-touch time 4 bytes a page into ${round((r.pages * 4) / 2 ** 20)} MiB ` +
+            `(four times the cache and TLB footprint). What stands in the way is the width of the exact touch ` +
+            `record; a narrower one (a coarse epoch) would change when a page counts as hot, which this change ` +
+            `does not do (docs/model.md).`
+        : `${head} The store alone reaches the goal, so the code around it is what stands in the way.`;
+    })
+    .join(' ');
 }

@@ -9,6 +9,8 @@ import { hotPathBench } from './hot-path.ts';
 import { replayBench } from './replay.ts';
 import { scalingBench } from './scaling.ts';
 import { seekBench } from './seek.ts';
+import { simE2eBench } from './sim-e2e.ts';
+import { simStartupBench } from './sim-startup.ts';
 import { streamBench } from './stream.ts';
 import { soakBench } from './soak.ts';
 import { sweepBench } from './sweep.ts';
@@ -17,8 +19,18 @@ import { viewersBench } from './viewers.ts';
 export function allBenchmarks(): BenchEntry[] {
   return [
     hotPathBench(),
+    simE2eBench(),
+    simStartupBench(),
     classicBench(),
     scalingBench(),
+    scalingBench({
+      id: 'guest-64m',
+      title: 'A 64M-page (256 GiB) guest: heap per page and the hot path',
+      guestsMiB: [262144],
+      goalBytes: 32,
+      atMost: true,
+      goalRatio: 0.3,
+    }),
     replayBench(),
     streamBench(),
     streamBench({

@@ -7,15 +7,29 @@ import { Simulation, buildReferenceSource, parseScenario, type Scenario } from '
 
 export const CHUNK = 4096;
 
-/** memcg limit = guest size, so reclaim never runs; no swap, so no swap map in the heap figure. */
+/** The largest guest a scenario may ask for (scenario.ts); the bench goes past it on its own. */
+export const SCENARIO_MAX_GUEST_MIB = 65536;
+
+/**
+ * memcg limit = guest size, so reclaim never runs; no swap, so no swap map in the heap figure.
+ * A guest larger than scenarios allow (the 64M-page benchmark) is validated at the largest size
+ * allowed and then enlarged: the configured limit is raised for the bench only.
+ */
 export function noPressureScenario(guestMiB: number): Scenario {
-  return parseScenario({
+  const mib = Math.min(guestMiB, SCENARIO_MAX_GUEST_MIB);
+  const s = parseScenario({
     name: `bench-${guestMiB}mib`,
-    guest: { memoryMiB: guestMiB },
-    host: { memcgLimitMiB: guestMiB, swapMiB: 0 },
+    guest: { memoryMiB: mib },
+    host: { memcgLimitMiB: mib, swapMiB: 0 },
     boot: false,
     workload: { type: 'uniform' },
   });
+  if (guestMiB === mib) return s;
+  return {
+    ...s,
+    guest: { ...s.guest, memoryMiB: guestMiB },
+    host: { ...s.host, memcgLimitMiB: guestMiB },
+  };
 }
 
 /** The scenario's own reference stream (the generator the simulation uses), pre-generated. */
@@ -31,13 +45,21 @@ export function referenceStream(scenario: Scenario, refs: number, seed = 1): Uin
  */
 export class Feeder {
   at = 0;
+  /**
+   * One buffer for every chunk, as Comparison has: the loop then always reads the same typed
+   * array. Handing it a fresh subarray view per chunk instead costs far more than the copy
+   * (measured: 0.51 against 0.79 × the bare loop at 1M pages, in a loop of the same shape).
+   */
+  private readonly buf = new Uint32Array(CHUNK);
   constructor(readonly sim: Simulation) {}
 
   feed(refs: Uint32Array): void {
     const sim = this.sim;
+    const buf = this.buf;
     for (let o = 0; o < refs.length; o += CHUNK) {
       const k = Math.min(CHUNK, refs.length - o);
-      sim.consume(refs.subarray(o, o + k), k, this.at);
+      buf.set(refs.subarray(o, o + k));
+      sim.consume(buf, k, this.at);
       this.at += k;
     }
   }
@@ -64,9 +86,17 @@ export function bareLoop(refs: Uint32Array, touched: Uint8Array): void {
 }
 
 /**
- * The least a simulation that keeps per-page ground truth must do per reference: store when the
- * page was touched (4 bytes a page) and read its spte to know whether the guest can reach it
- * without an exit. Written from the requirement, not copied from sim-core, so it stays a fixed
+ * The least exact per-page ground truth needs per reference: store when the page was touched,
+ * 4 bytes a page. Nothing is read per page.
+ */
+export function touchStoreLoop(refs: Uint32Array, lastTouch: Uint32Array, base: number): void {
+  for (let i = 0; i < refs.length; i++) lastTouch[refs[i]] = base + i;
+}
+
+/**
+ * What the simulation's loop did before it kept a per-frame reach byte: store when the
+ * page was touched (4 bytes a page) and read the gfn's spte byte to know whether the guest can
+ * reach it without an exit. Written from the requirement, not copied from sim-core, so it stays a fixed
  * yardstick while sim-core's loop changes: it separates what the per-page state costs in memory
  * traffic from what the code around it costs.
  */
