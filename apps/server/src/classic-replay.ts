@@ -6,11 +6,11 @@ import {
   importTrace,
   isClassicPolicyName,
   runClassic,
-  type ClassicPolicyName,
   type ClassicSteps,
   type TraceImport,
 } from '@agelab/sim-core';
 import { HttpError } from './errors.ts';
+import type { ClassicAnswer } from '@agelab/protocol';
 
 /** Reference strings of the textbooks, for the classic replacement view. */
 export const CLASSIC_PRESETS = [
@@ -56,23 +56,7 @@ export interface ClassicRequest {
   record?: boolean;
 }
 
-export interface ClassicAnswer {
-  references: number;
-  distinctPages: number;
-  format: string;
-  compressed: boolean;
-  frames: number;
-  results: {
-    policy: ClassicPolicyName;
-    faults: number;
-    hits: number;
-    hitRatio: number;
-    steps?: { frames: number[]; faultAt: number[]; evicted: number[]; frameCount: number };
-  }[];
-  curve: { frames: number; faults: Record<string, number> }[];
-  /** Dense ids were used: page numbers in the steps are original numbers. */
-  renumbered: boolean;
-}
+export type { ClassicAnswer } from '@agelab/protocol';
 
 /** A typed reference string ("1 2 3, 4") as trace lines, so the parser's line numbers count references. */
 export function stringAsTrace(text: string): Uint8Array {

@@ -10,27 +10,8 @@ import { POLICY_NAMES, PRESET_NAMES } from '@agelab/sim-core';
  * follows. Lessons are data: one JSON file per lesson in `lessons/`, validated here, so a teacher
  * can write one and be told exactly what is wrong with it.
  */
-export interface LessonStep {
-  title: string;
-  text: string;
-  /** What to look at, in one sentence. */
-  look: string;
-  set: {
-    lens?: (typeof LENS_NAMES)[number];
-    /** Simulated seconds to seek to. */
-    time?: number;
-    knob?: { name: (typeof KNOBS)[number]; value: number };
-  };
-}
-
-export interface Lesson {
-  name: string;
-  title: string;
-  preset: string;
-  policies: string[];
-  summary: string;
-  steps: LessonStep[];
-}
+import type { Lesson, LessonStep } from '@agelab/protocol';
+export type { Lesson, LessonStep } from '@agelab/protocol';
 
 export class LessonError extends Error {
   constructor(

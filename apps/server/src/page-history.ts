@@ -1,4 +1,10 @@
-import { LENSES, LENS_NAMES } from '@agelab/protocol';
+import {
+  LENSES,
+  LENS_NAMES,
+  type PageEvent,
+  type PageHistory,
+  type PageHistoryRun,
+} from '@agelab/protocol';
 import {
   ALL_COUNTERS,
   EV,
@@ -11,36 +17,7 @@ import {
   type EventKind,
 } from '@agelab/sim-core';
 
-/** One event that touched the page, as the page inspector shows it. */
-export interface PageEvent {
-  refIndex: number;
-  /** Simulated seconds. */
-  time: number;
-  kind: string;
-  arg: number;
-  /** The kernel call path that raised it. */
-  path: string;
-  /** The memcg reclaim pass it happened in (sim_reclaim_passes numbering, from 1), null outside one. */
-  pass: number | null;
-  /** For `age`: what kvm_age_rmapp / page_referenced answered; for `false_verdict`: which error. */
-  verdict?: 'young' | 'old' | 'false old' | 'false young';
-}
-
-export interface PageHistoryRun {
-  policy: string;
-  events: PageEvent[];
-  /** Events beyond the cap were left out (the window was too busy). */
-  truncated: boolean;
-  /** The page at the end of the window: its class in every lens, and the guest's last touch. */
-  end: { classes: Record<string, string>; lastTouch: number | null };
-}
-
-export interface PageHistory {
-  gfn: number;
-  from: number;
-  to: number;
-  runs: PageHistoryRun[];
-}
+export type { PageEvent, PageHistory, PageHistoryRun } from '@agelab/protocol';
 
 export class Cancelled extends Error {
   constructor() {

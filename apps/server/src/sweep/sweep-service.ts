@@ -13,6 +13,7 @@ import { traceNames } from '../scenario-loader.ts';
 import { runOnPool } from './local-runner.ts';
 import { SweepPool, defaultThreads } from './pool.ts';
 import { progressFigures } from './progress.ts';
+import type { SweepState, SweepStatus } from '@agelab/protocol';
 
 export interface SweepLimits {
   /** Most runs (grid points × seeds × policies) in one sweep. */
@@ -56,20 +57,7 @@ export function sweepLimitsFromEnv(
   return out;
 }
 
-export type SweepState = 'running' | 'done' | 'failed';
-
-export interface SweepStatus {
-  id: string;
-  name: string;
-  state: SweepState;
-  done: number;
-  total: number;
-  jobs: number;
-  elapsedSeconds: number;
-  runsPerSecond: number | null;
-  etaSeconds: number | null;
-  error?: string;
-}
+export type { SweepState, SweepStatus } from '@agelab/protocol';
 
 /** A sweep the server holds: its plan, its results as they come, and who is watching. */
 export class SweepRecord {

@@ -5,27 +5,8 @@
  * another shape is an error that says which field is wrong.
  */
 
-export interface PageEvent {
-  refIndex: number;
-  time: number;
-  kind: string;
-  arg: number;
-  path: string;
-  pass: number | null;
-  verdict?: 'young' | 'old' | 'false old' | 'false young';
-}
-export interface PageHistoryRun {
-  policy: string;
-  events: PageEvent[];
-  truncated: boolean;
-  end: { classes: Record<string, string>; lastTouch: number | null };
-}
-export interface PageHistory {
-  gfn: number;
-  from: number;
-  to: number;
-  runs: PageHistoryRun[];
-}
+import type { PageEvent, PageHistory, PageHistoryRun } from '@agelab/protocol';
+export type { PageEvent, PageHistory, PageHistoryRun } from '@agelab/protocol';
 
 export class HistoryError extends Error {
   override readonly name = 'HistoryError';

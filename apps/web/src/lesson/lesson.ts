@@ -9,28 +9,8 @@ import { useUi } from '../store.ts';
  * tells every viewer the lesson and step, and each screen applies the step's lens itself. Time
  * and knobs are the run's, so the teacher's seek and knob messages move everyone's screen.
  */
-export interface LessonStep {
-  title: string;
-  text: string;
-  look: string;
-  set: { lens?: LensName; time?: number; knob?: { name: Knob; value: number } };
-}
-export interface Lesson {
-  name: string;
-  title: string;
-  preset: string;
-  policies: string[];
-  summary: string;
-  steps: LessonStep[];
-}
-/** A line of `/api/lessons`. */
-export interface LessonInfo {
-  name: string;
-  title: string;
-  preset: string;
-  summary: string;
-  steps: number;
-}
+import type { Lesson, LessonInfo, LessonStep } from '@agelab/protocol';
+export type { Lesson, LessonInfo, LessonStep } from '@agelab/protocol';
 
 export interface LessonStore {
   /** `/api/lessons`, once loaded. */

@@ -1,3 +1,4 @@
+import type { ClassicAnswer, ClassicSteps } from '@agelab/protocol';
 /**
  * The classic replacement view's logic, apart from React and the DOM: the server's answer
  * (POST /api/classic, /api/classic/trace; apps/server/src/classic-replay.ts), the policies' names
@@ -46,34 +47,7 @@ export interface ClassicPreset {
   curve: { from: number; to: number };
 }
 
-export interface ClassicSteps {
-  frameCount: number;
-  /** references × frameCount page numbers, reference-major; -1 is an empty frame. */
-  frames: number[];
-  /** 1 where the reference faulted. */
-  faultAt: number[];
-  /** The page evicted at each reference, or -1. */
-  evicted: number[];
-}
-
-export interface ClassicResult {
-  policy: string;
-  faults: number;
-  hits: number;
-  hitRatio: number;
-  steps?: ClassicSteps;
-}
-
-export interface ClassicAnswer {
-  references: number;
-  distinctPages: number;
-  format: string;
-  compressed: boolean;
-  frames: number;
-  results: ClassicResult[];
-  curve: { frames: number; faults: Record<string, number> }[];
-  renumbered: boolean;
-}
+export type { ClassicAnswer, ClassicResult, ClassicSteps } from '@agelab/protocol';
 
 /** The tokens of a typed reference string, split as the server splits them (space, comma, ;). */
 export function referenceTokens(text: string): string[] {

@@ -1,3 +1,4 @@
+import type { SweepStatus } from '@agelab/protocol';
 /**
  * The sweep view's logic, apart from React and the DOM: what the server sends (POST /api/sweeps,
  * its progress stream, summary.json; docs/protocol.md "Sweeps"), the sweep text as typed, and
@@ -11,19 +12,7 @@ export interface SweepExample {
   sweep: Record<string, unknown>;
 }
 
-export interface SweepStatus {
-  id: string;
-  name: string;
-  state: 'running' | 'done' | 'failed';
-  done: number;
-  total: number;
-  jobs: number;
-  elapsedSeconds: number;
-  runsPerSecond: number | null;
-  etaSeconds: number | null;
-  error?: string;
-  links?: Record<string, string>;
-}
+export type { SweepStatus } from '@agelab/protocol';
 
 export type SweepCell = number | string | boolean | null;
 
