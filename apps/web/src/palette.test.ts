@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { interpolateViridis } from 'd3';
 import { LENSES, LENS_NAMES } from '@agelab/protocol';
 import { contrastRatio, deltaE, hexToBytes, hexToLab, labToLch, VISIONS } from './colour-science';
+import { POLICY_COLOURS } from './views/classic-model';
 import {
   HEAT_VIRIDIS_T,
   HISTORY_EMPTY,
@@ -212,5 +213,20 @@ describe('page chrome', () => {
       expect(contrastRatio(PAGE.axis, bg)).toBeGreaterThanOrEqual(3);
       expect(contrastRatio(PAGE.focus, bg)).toBeGreaterThanOrEqual(3);
     }
+  });
+});
+
+// The classic replacement view draws its five policies' lines and swatches side by side.
+describe('classic replacement policy colours', () => {
+  const colours = Object.values(POLICY_COLOURS);
+  for (const vision of VISIONS) {
+    const c = closest(colours, vision);
+    it(`${vision}: closest pair of the ${colours.length} policy colours ΔE00 ${c.de.toFixed(1)} ≥ ${threshold(vision)}`, () => {
+      expect(c.de).toBeGreaterThanOrEqual(threshold(vision));
+    });
+  }
+  it('every policy colour is ≥ 3:1 on the page', () => {
+    for (const c of colours)
+      expect(contrastRatio(c, PAGE.background)).toBeGreaterThanOrEqual(MIN_CONTRAST);
   });
 });
