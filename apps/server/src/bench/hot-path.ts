@@ -173,7 +173,9 @@ function run(quick: boolean, opts: HotPathOptions, log: (l: string) => void): Be
       `loop (\`touched[g] = 1\` into a Uint8Array), Simulation.consume (in chunks of 4096 copied into one buffer, as Comparison feeds it), ` +
       `and two yardsticks written from the requirement: a 4-byte last-touch store per reference alone, and that ` +
       `store plus a read of a per-gfn spte byte. Two warm-up rounds, then the median of ${reps} rounds. No EPT ` +
-      `violation and no reclaim pass happens during the timed rounds (checked).`,
+      `violation and no reclaim pass happens during the timed rounds (checked). The bench process runs with ` +
+      `GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (main.ts), so every large typed array, the bare loop's too, may sit on ` +
+      `transparent hugepages.`,
     obstacle: met ? undefined : obstacleText(missed.length ? missed : results),
     notes: [
       'The loop reads, per reference, only the 2M frame’s reach byte (KvmMmu.reach: 32 KiB at 16M pages, so it ' +

@@ -149,7 +149,8 @@ function run(quick: boolean, opts: SimE2eOptions, log: (l: string) => void): Ben
       `--policy unmap-emulation --seconds S --json\` runs as a child process for a short run (past the boot ` +
       `scan) and for one ${extra} references longer; the bare loop (xorshift32, \`touched[x % pages] = 1\`) ` +
       `runs as \`node -e\` for the same two lengths. Marginal cost = (long − short) wall time / ${extra}; ` +
-      `one warm-up run, then the median of ${reps} pairs.`,
+      `one warm-up run, then the median of ${reps} pairs. Both children inherit the bench's environment ` +
+      `(GLIBC_TUNABLES with hugetlb, see main.ts).`,
     obstacle: missed.length ? missed.join(' ') : undefined,
   };
 }
