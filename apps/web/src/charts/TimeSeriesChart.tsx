@@ -124,10 +124,14 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
   );
   const clipId = useId();
   const x = useMemo(() => scaleLinear().domain([t0, t1]).range([0, iw]), [t0, t1, iw]);
-  const y = useMemo(() => scaleLinear().domain(yDom).range([ih, 0]).nice(), [yDom, ih]);
+  // The y scale is rebuilt only when its nice domain changes (the data's extent moves on every
+  // update, the rounded axis rarely), so the axes below are redrawn only then.
+  const niceDom = useMemo(() => scaleLinear().domain(yDom).nice().domain(), [yDom]);
+  const [yLo, yHi] = niceDom;
+  const y = useMemo(() => scaleLinear().domain([yLo, yHi]).range([ih, 0]), [yLo, yHi, ih]);
 
-  // Axes, grid and lines: only when the data version, window, size or runs change (a layout
-  // effect, so a resize never paints new sizes with old paths).
+  // Axes and grid: when the scales or the size change (a layout effect, so a resize never paints
+  // new sizes with old paths). D3's axis rebuild is the dearer half of a redraw.
   useLayoutEffect(() => {
     const svg = svgRef.current;
     if (!svg) return;
@@ -148,6 +152,13 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
         .tickSize(-iw)
         .tickFormat(() => ''),
     );
+  }, [x, y, iw, ih]);
+
+  // Lines: when the data version, window, size or runs change.
+  useLayoutEffect(() => {
+    const svg = svgRef.current;
+    if (!svg) return;
+    const root = select(svg);
     const lines = root.select<SVGGElement>('g.agl-lines');
     const paths: { d: string; colour: string; dashed: boolean }[] = [];
     for (const r of runs) {

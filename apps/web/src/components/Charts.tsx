@@ -51,7 +51,8 @@ function useDomain(): [number, number] {
 
 export function ChartsRow() {
   const welcome = useConn((s) => s.welcome);
-  const version = useThrottledVersion(useSeries, 200);
+  // twice a second: ten charts redraw in one task, so a faster rate shows up as long tasks
+  const version = useThrottledVersion(useSeries, 500);
   const [hover, setHover] = useState<number | null>(null);
   // the brushed window lives in the UI store: the event log filters by it too
   const brush = useUi((s) => s.brush);

@@ -6,6 +6,7 @@ import { eventWords, kindLabel, subscribedKinds, tailPath } from '../events/word
 import { useSelection } from '../inspector/store.ts';
 import { seekTo } from '../actions.ts';
 import { fmtInt } from '../format.ts';
+import { useThrottledVersion } from '../throttle.ts';
 import { runColour } from '../map/colours.ts';
 import './explain.css';
 
@@ -23,7 +24,8 @@ const NARROW_PX = 560;
 export function EventLog() {
   const welcome = useConn((s) => s.welcome);
   const driver = useConn((s) => s.role === 'driver');
-  const version = useEvents((s) => s.version);
+  // a few renders a second while events stream in (the last one always arrives)
+  const version = useThrottledVersion(useEvents, 250);
   const kind = useEvents((s) => s.kind);
   const run = useEvents((s) => s.run);
   const dropped = useEvents((s) => s.dropped);

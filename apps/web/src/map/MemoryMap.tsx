@@ -39,8 +39,11 @@ interface Drawn {
   size: number;
 }
 
+/** Shortest time between two redraws of one map's cells (a lens change redraws at once). */
+const MAP_REDRAW_MS = 100;
+
 /**
- * One run's memory map: a static canvas of cells (redrawn at most once per animation frame,
+ * One run’s memory map: a static canvas of cells (redrawn at most every MAP_REDRAW_MS,
  * from the cells store, outside React) and an interactive canvas on top for hover and d3-zoom.
  * Zoom is linked through the store: every map shows the store's [from, to).
  */
@@ -86,8 +89,13 @@ export function MemoryMap({ run, policy }: { run: number; policy: string }) {
     canvas.height = Math.round(size.h * dpr);
     const off = document.createElement('canvas');
     let raf = 0;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let lastDraw = 0;
+    let img: ImageData | null = null;
+    let lastSummary = '';
     const draw = () => {
       raf = 0;
+      lastDraw = performance.now();
       const cells = useCells.getState();
       const lensNow = useUi.getState().lens;
       const buf = cells.runs[run];
@@ -102,7 +110,7 @@ export function MemoryMap({ run, policy }: { run: number; policy: string }) {
       const octx = off.getContext('2d');
       const ctx = canvas.getContext('2d');
       if (!octx || !ctx) return;
-      const img = octx.createImageData(cols, rows);
+      if (!img || img.width !== cols || img.height !== rows) img = octx.createImageData(cols, rows);
       const px = new Uint32Array(img.data.buffer);
       const palette = lensColours(lensNow).map(rgba32);
       const none = rgba32(PAGE_BACKGROUND);
@@ -127,13 +135,29 @@ export function MemoryMap({ run, policy }: { run: number; policy: string }) {
       canvas.dataset.version = String(cells.version);
       canvas.dataset.cols = String(cols);
       canvas.dataset.cell = String(cell);
-      if (summary.current) summary.current.textContent = summarise(buf, lensNow, tally, policy);
+      // a changed text lays the page out again: only when it says something new
+      const text = summarise(buf, lensNow, tally, policy);
+      if (summary.current && text !== lastSummary) summary.current.textContent = lastSummary = text;
     };
     const schedule = () => {
       if (!raf) raf = requestAnimationFrame(draw);
     };
+    // Cells arrive with every frame (25 a second while playing); a full redraw of a large map
+    // costs milliseconds, so each map redraws at most every MAP_REDRAW_MS, the columns out of
+    // phase so that two maps never draw in the same animation frame.
+    const scheduleCells = () => {
+      if (raf || timer) return;
+      const wait = MAP_REDRAW_MS - (performance.now() - lastDraw);
+      if (wait <= 0) schedule();
+      else
+        timer = setTimeout(() => {
+          timer = null;
+          schedule();
+        }, wait);
+    };
+    lastDraw = performance.now() - MAP_REDRAW_MS + (run % 2) * (MAP_REDRAW_MS / 2);
     schedule();
-    const un1 = useCells.subscribe(schedule);
+    const un1 = useCells.subscribe(scheduleCells);
     const un2 = useUi.subscribe((s, p) => {
       if (s.lens !== p.lens) schedule();
     });
@@ -141,6 +165,7 @@ export function MemoryMap({ run, policy }: { run: number; policy: string }) {
       un1();
       un2();
       if (raf) cancelAnimationFrame(raf);
+      if (timer) clearTimeout(timer);
     };
   }, [run, size, policy]);
 
