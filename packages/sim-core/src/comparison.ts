@@ -334,14 +334,34 @@ export class Comparison {
   seek(target: number): void {
     this.needCheckpoints('seek');
     target = Math.max(0, Math.floor(target));
-    if (target < this.refIndex || target - this.refIndex > this.checkpointEvery) {
-      let cp = this.checkpoints[0];
-      for (const c of this.checkpoints) if (c.refIndex <= target) cp = c;
-      if (cp.refIndex > this.refIndex || target < this.refIndex) this.restore(cp);
-    }
+    let k = 0;
+    for (let i = 0; i < this.checkpoints.length; i++)
+      if (this.checkpoints[i].refIndex <= target) k = i;
+    const cp = this.checkpoints[k];
+    // Forward, a checkpoint between here and the target saves replaying up to it; restoring one
+    // costs a copy. Replay costs are known per interval (prorated within the one we are in).
+    if (target < this.refIndex) this.restore(cp);
+    else if (
+      cp.refIndex > this.refIndex &&
+      this.replayCost(this.refIndex, k) > this.checkpointCopyMs
+    )
+      this.restore(cp);
     this.advance(target - this.refIndex);
     this.applyDueKnobs();
     this.settle();
+  }
+
+  /** Estimated wall ms to simulate from reference `from` up to checkpoint `k` (which is past it). */
+  private replayCost(from: number, k: number): number {
+    let ms = 0;
+    for (let i = k; i > 0; i--) {
+      const a = this.checkpoints[i - 1];
+      const b = this.checkpoints[i];
+      if (b.refIndex <= from) break;
+      ms +=
+        a.refIndex >= from ? b.cost : (b.cost * (b.refIndex - from)) / (b.refIndex - a.refIndex);
+    }
+    return ms;
   }
 
   /** Back to the start; the knob history is kept (and replayed as the run passes it) unless cleared. */
