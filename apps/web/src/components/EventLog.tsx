@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useClock, useConn, useUi } from '../store.ts';
 import { eventRing, filterRows, setKindFilter, setRunFilter, useEvents } from '../events/store.ts';
@@ -15,6 +15,9 @@ const ROW_H = 46;
 const ROW_H_NARROW = 64;
 const NARROW_PX = 560;
 
+/** Rows the log holds while it plays and follows its newest row. */
+const LIVE_ROWS = 2000;
+
 /**
  * The event log: every event the server streamed (all of each step while stepping, a sample while
  * playing), newest last, in plain words with the kernel path that raised it. Filtered by kind,
@@ -24,13 +27,15 @@ const NARROW_PX = 560;
 export function EventLog() {
   const welcome = useConn((s) => s.welcome);
   const driver = useConn((s) => s.role === 'driver');
-  // a few renders a second while events stream in (the last one always arrives)
-  const version = useThrottledVersion(useEvents, 250);
+  const playing = useClock((s) => s.playing);
+  // While playing, once a second: following the newest rows replaces every row on screen at each
+  // render (and the virtualizer lays the list out again). Stepping: 4 a second. The last always
+  // arrives.
+  const version = useThrottledVersion(useEvents, playing ? 1000 : 250);
   const kind = useEvents((s) => s.kind);
   const run = useEvents((s) => s.run);
   const dropped = useEvents((s) => s.dropped);
   const stepFrom = useEvents((s) => s.stepFrom);
-  const playing = useClock((s) => s.playing);
   const brush = useUi((s) => s.brush);
   const selected = useUi((s) => s.selectedGfn);
   const scroller = useRef<HTMLDivElement>(null);
@@ -71,18 +76,30 @@ export function EventLog() {
     return { ...res, inStep: step };
   }, [shown, kindNo, run, brush, rate, stepFrom]);
 
+  // While playing and following the newest row, the list holds only the newest LIVE_ROWS: the
+  // virtualizer re-measures every row whenever the count changes, which for 100,000 rows took
+  // longer than a frame several times a second. Paused, or scrolled up, it holds every row.
+  const live = playing && follow.current;
+  const base = live ? Math.max(0, n - LIVE_ROWS) : 0;
+  // the list grows at the top when it stops being live: keep the reader's rows where they were
+  const prevBase = useRef(0);
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (el && prevBase.current > base) el.scrollTop += (prevBase.current - base) * rowH;
+    prevBase.current = base;
+  }, [base, rowH]);
   const virt = useVirtualizer({
-    count: n,
+    count: n - base,
     getScrollElement: () => scroller.current,
     estimateSize: () => rowH,
-    overscan: 12,
+    overscan: live ? 2 : 12,
   });
   useEffect(() => virt.measure(), [rowH, virt]);
 
   // a log follows its newest row unless the reader scrolled up
   useEffect(() => {
-    if (follow.current && n > 0) virt.scrollToIndex(n - 1, { align: 'end' });
-  }, [n, shown, virt]);
+    if (follow.current && n > base) virt.scrollToIndex(n - base - 1, { align: 'end' });
+  }, [n, base, shown, virt]);
   const onScroll = () => {
     const el = scroller.current;
     if (el) follow.current = el.scrollTop + el.clientHeight >= el.scrollHeight - rowH;
@@ -174,7 +191,7 @@ export function EventLog() {
         )}
         <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
           {virt.getVirtualItems().map((v) => {
-            const row = rows[v.index];
+            const row = rows[v.index + base];
             const s = eventRing.slot(row);
             const k = eventRing.kind[s];
             const name = welcome?.eventNames[k] ?? String(k);
@@ -186,7 +203,9 @@ export function EventLog() {
             const fresh = !playing && stepFrom !== null && eventRing.at[s] >= stepFrom;
             return (
               <button
-                key={v.key}
+                // keyed by the event, not the list position: rows that stay on screen as events
+                // arrive keep their DOM (keyed by position, every row's text changed each render)
+                key={eventRing.overwritten + row}
                 className={`log-row${fresh ? ' fresh' : ''}${gfn === selected ? ' selected' : ''}`}
                 style={{ transform: `translateY(${v.start}px)`, height: rowH }}
                 data-kind={name}

@@ -93,6 +93,11 @@ export function MemoryMap({ run, policy }: { run: number; policy: string }) {
     let lastDraw = 0;
     let img: ImageData | null = null;
     let lastSummary = '';
+    // What the image holds: the buffer and lens it was drawn from, each cell's class, the tally
+    let drawnBuf: CellBuffer | null = null;
+    let drawnLens = '';
+    let cls = new Int16Array(0);
+    let tally = new Float64Array(0);
     const draw = () => {
       raf = 0;
       lastDraw = performance.now();
@@ -110,21 +115,42 @@ export function MemoryMap({ run, policy }: { run: number; policy: string }) {
       const octx = off.getContext('2d');
       const ctx = canvas.getContext('2d');
       if (!octx || !ctx) return;
-      if (!img || img.width !== cols || img.height !== rows) img = octx.createImageData(cols, rows);
-      const px = new Uint32Array(img.data.buffer);
       const palette = lensColours(lensNow).map(rgba32);
       const none = rgba32(PAGE_BACKGROUND);
       const alarms = alarmIndices(buf.lens);
-      const tally = new Float64Array(palette.length);
-      for (let i = 0; i < buf.cells; i++) {
-        const c = other ? diffClass(buf, other, i) : cellClass(buf, i, alarms);
-        if (c < 0) px[i] = none;
-        else {
-          px[i] = palette[c] ?? none;
-          tally[c]++;
-        }
+      const paint = (i: number, c: number) => {
+        const was = cls[i];
+        if (was === c) return;
+        if (was >= 0) tally[was]--;
+        if (c >= 0) tally[c]++;
+        cls[i] = c;
+        px[i] = c < 0 ? none : (palette[c] ?? none);
+      };
+      // Deltas name the cells they change: redraw only those when the image holds this very
+      // buffer in this lens (the difference lens compares two buffers: always in full).
+      const same =
+        img !== null &&
+        img.width === cols &&
+        img.height === rows &&
+        drawnBuf === buf &&
+        drawnLens === lensNow &&
+        !other &&
+        Array.isArray(buf.changed);
+      if (!img || img.width !== cols || img.height !== rows) img = octx.createImageData(cols, rows);
+      const px = new Uint32Array(img.data.buffer);
+      if (same) {
+        for (const i of buf.changed!) paint(i, cellClass(buf, i, alarms));
+      } else {
+        if (cls.length !== px.length) cls = new Int16Array(px.length);
+        cls.fill(-1);
+        px.fill(none);
+        tally = new Float64Array(palette.length);
+        for (let i = 0; i < buf.cells; i++)
+          paint(i, other ? diffClass(buf, other, i) : cellClass(buf, i, alarms));
       }
-      for (let i = buf.cells; i < px.length; i++) px[i] = none;
+      buf.changed = [];
+      drawnBuf = buf;
+      drawnLens = lensNow;
       octx.putImageData(img, 0, 0);
       ctx.setTransform(1, 0, 0, 1, 0, 0);
       ctx.fillStyle = PAGE_BACKGROUND;

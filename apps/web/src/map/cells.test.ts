@@ -56,6 +56,30 @@ describe('cells', () => {
     expect(cellCounts(buf, 0)).toEqual([4, 0, 0, 0, 0]);
   });
 
+  it('lists the cells deltas changed since the map drew, and gives up past an eighth of them', () => {
+    const single = CELLS_SINGLE;
+    const key = frame({ flags: single, cells: 32, classes: 5, values: new Uint8Array(32) });
+    const buf = applyCells(null, key, 0).buf!;
+    expect(buf.changed).toBeNull(); // a keyframe: draw everything
+    buf.changed = []; // the map drew it
+    const delta = (cells: number[]) =>
+      applyCells(
+        buf,
+        frame({
+          flags: single | CELLS_DELTA,
+          cells: 32,
+          index: Uint32Array.from(cells),
+          values: new Uint8Array(cells.length).fill(1),
+        }),
+        1,
+      );
+    delta([3]);
+    delta([7, 9]);
+    expect(buf.changed).toEqual([3, 7, 9]);
+    delta([10, 11]); // 5 of 32 > 1/8: a full redraw is cheaper
+    expect(buf.changed).toBeNull();
+  });
+
   it('drops frames of an older viewport and refuses deltas that do not match the keyframe', () => {
     const buf = applyCells(null, frame({ viewport: 3 }), 3).buf;
     expect(applyCells(buf, frame({ viewport: 2 }), 3).result).toBe('old');

@@ -26,7 +26,15 @@ export interface CellBuffer {
   to: number;
   refIndex: number;
   values: Uint8Array;
+  /**
+   * Cells that deltas changed since the map last drew this buffer (the map empties it), or null
+   * when every cell must be drawn (a keyframe, or more changes than a full redraw costs).
+   */
+  changed?: number[] | null;
 }
+
+/** Past this share of the cells changed, a map redraws them all instead of one by one. */
+const CHANGED_MAX_SHARE = 1 / 8;
 
 export const isSingle = (b: CellBuffer): boolean => (b.flags & CELLS_SINGLE) !== 0;
 export const isShares = (b: CellBuffer): boolean => (b.flags & CELLS_SHARES) !== 0;
@@ -57,6 +65,7 @@ export function applyCells(
         to: f.to,
         refIndex: f.refIndex,
         values: f.values,
+        changed: null,
       },
       result: 'keyframe',
     };
@@ -82,6 +91,10 @@ export function applyCells(
     }
   }
   buf.refIndex = f.refIndex;
+  if (buf.changed) {
+    if (buf.changed.length + f.index.length > buf.cells * CHANGED_MAX_SHARE) buf.changed = null;
+    else for (let i = 0; i < f.index.length; i++) buf.changed.push(f.index[i]);
+  }
   return { buf, result: 'delta' };
 }
 
