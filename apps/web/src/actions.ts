@@ -40,6 +40,9 @@ export async function rebuild(change: {
   else if (setup.preset) body.preset = setup.preset;
   else if (conn.scenario) body.scenario = conn.scenario;
   else body.preset = 'classic';
+  // the policy boxes say what was asked at once (a checkbox that waits for the new run reads as
+  // a click that did nothing), and go back if the run cannot be made
+  if (change.policies) useSetup.setState({ chosenPolicies: policies });
   try {
     await openNewRun(body);
     useSetup.setState({
@@ -52,6 +55,7 @@ export async function rebuild(change: {
     });
     useUi.setState({ editorOpen: false });
   } catch (e) {
+    if (change.policies) useSetup.setState({ chosenPolicies: setup.chosenPolicies });
     if (e instanceof ApiError && body.scenario) {
       useSetup.setState({ issues: e.issues, issueMessage: e.message });
       useUi.setState({ editorOpen: true });
