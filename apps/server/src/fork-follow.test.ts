@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestViewer, createRun, listeningApp } from './test-support.ts';
+import { TestViewer, createRun, listeningApp, openDriver } from './test-support.ts';
 
 let app: FastifyInstance;
 let ws: string;
@@ -13,13 +13,12 @@ afterAll(async () => {
 
 describe('the class follows a fork', () => {
   it('moves every other viewer into the driver’s fork, at the lesson step; a fork without follow moves nobody', async () => {
-    const { id, token } = await createRun(app, {
+    const run = await createRun(app, {
       preset: 'classic',
       policies: ['always-old', 'unmap-emulation'],
     });
-    const teacher = await TestViewer.open(`${ws}/api/runs/${id}/stream`);
-    await teacher.json('welcome');
-    await teacher.request({ type: 'auth', token }, 1);
+    const { id } = run;
+    const teacher = await openDriver(ws, run);
     await teacher.request({ type: 'step', seconds: 1 }, 2);
     await teacher.request({ type: 'lesson', lesson: 'why-the-patch', step: 2 }, 3);
     const students = [
@@ -69,9 +68,7 @@ describe('the class follows a fork', () => {
   it('a driver leads the class into another run it controls (a lesson on another scenario)', async () => {
     const a = await createRun(app, { preset: 'classic', policies: ['always-old'] });
     const b = await createRun(app, { preset: 'classic-thp', policies: ['always-old'] });
-    const teacher = await TestViewer.open(`${ws}/api/runs/${a.id}/stream`);
-    await teacher.json('welcome');
-    await teacher.request({ type: 'auth', token: a.token }, 1);
+    const teacher = await openDriver(ws, a);
     const student = await TestViewer.open(`${ws}/api/runs/${a.id}/stream`);
     await student.json('welcome');
     const from = student.items.length;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestViewer, createRun, listeningApp } from './test-support.ts';
+import { TestViewer, createRun, listeningApp, openDriver } from './test-support.ts';
 
 let app: FastifyInstance;
 let ws: string;
@@ -13,13 +13,12 @@ afterAll(async () => {
 
 describe('a lesson over the socket', () => {
   it("moves every viewer to the teacher's step; a late joiner starts there; only the driver may move it", async () => {
-    const { id, token } = await createRun(app, {
+    const run = await createRun(app, {
       preset: 'classic',
       policies: ['always-old', 'unmap-emulation'],
     });
-    const teacher = await TestViewer.open(`${ws}/api/runs/${id}/stream`);
-    await teacher.json('welcome');
-    await teacher.request({ type: 'auth', token }, 1);
+    const { id } = run;
+    const teacher = await openDriver(ws, run);
     const student = await TestViewer.open(`${ws}/api/runs/${id}/stream`);
     expect((await student.json('welcome')).lesson).toBeNull();
     const from = student.items.length;

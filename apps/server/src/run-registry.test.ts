@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TestViewer, createRun, listeningApp, until } from './test-support.ts';
+import { TestViewer, createRun, listeningApp, openDriver, until } from './test-support.ts';
 
 describe('idle runs', () => {
   it('expire on their own once their owner neither drives nor watches them, while a driven run stays', async () => {
@@ -24,16 +24,9 @@ describe('unwatched runs', () => {
     const { app, ws } = await listeningApp({ unwatchedPauseMs: 300 });
     const left = await createRun(app, { preset: 'idle', policy: 'always-old' });
     const kept = await createRun(app, { preset: 'idle', policy: 'always-old' });
-    const a = await TestViewer.open(`${ws}/api/runs/${left.id}/stream`);
-    const b = await TestViewer.open(`${ws}/api/runs/${kept.id}/stream`);
-    for (const [v, run] of [
-      [a, left],
-      [b, kept],
-    ] as const) {
-      await v.json('welcome');
-      await v.request({ type: 'auth', token: run.token }, 1);
-      await v.request({ type: 'play', speed: 0.1 }, 2);
-    }
+    const a = await openDriver(ws, left);
+    const b = await openDriver(ws, kept);
+    for (const v of [a, b]) await v.request({ type: 'play', speed: 0.1 }, 2);
     const leftRun = app.registry.get(left.id)!;
     const keptRun = app.registry.get(kept.id)!;
     expect(leftRun.player.playing).toBe(true);

@@ -38,6 +38,17 @@ export async function createRun(
   return res.json();
 }
 
+/** A socket on `run` that has read its welcome and holds the driver's role (auth with its token). */
+export async function openDriver(
+  ws: string,
+  run: { id: string; token: string },
+): Promise<TestViewer> {
+  const v = await TestViewer.open(`${ws}/api/runs/${run.id}/stream`);
+  await v.json('welcome');
+  await v.request({ type: 'auth', token: run.token }, 1);
+  return v;
+}
+
 type Item = { kind: 'json'; msg: ServerMessage } | { kind: 'frame'; frame: Frame };
 
 /** A viewer: every message and frame it got, in order, and a way to wait for the next one that matches. */
