@@ -117,10 +117,11 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
     // runs are read through `version` (typed arrays may be refilled in place)
     [version, runsKey, t0, t1, yFloor, scale],
   );
-  const clipped = showPeak ? null : robust.clipped;
+  // the whole peak when asked: the top is then the highest value drawn
   const yDom = useMemo<[number, number]>(
-    () => (clipped === null ? yDomainFull(robust) : robust.domain),
-    [robust, clipped],
+    () =>
+      showPeak && robust.clipped !== null ? [robust.domain[0], robust.clipped] : robust.domain,
+    [robust, showPeak],
   );
   const clipId = useId();
   const x = useMemo(() => scaleLinear().domain([t0, t1]).range([0, iw]), [t0, t1, iw]);
@@ -257,7 +258,7 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
             </li>
           )}
         </ul>
-        {(clipped !== null || showPeak) && robust.clipped !== null && (
+        {robust.clipped !== null && (
           <button
             type="button"
             className="agl-peak"
@@ -320,11 +321,6 @@ export function TimeSeriesChart(props: TimeSeriesChartProps) {
       </p>
     </figure>
   );
-}
-
-/** The domain over every value (what the axis spans when the peak is shown). */
-function yDomainFull(r: { domain: [number, number]; clipped: number | null }): [number, number] {
-  return r.clipped === null ? r.domain : [r.domain[0], r.clipped];
 }
 
 /** "1,234" or, for a pair, "90.1 / 93.8" (the unit is in the title). */
