@@ -3,6 +3,7 @@ import { ApiError, type CreateRun, type ScenarioJson } from './api.ts';
 import { DEFAULT_POLICIES, openNewRun, send } from './connection.ts';
 import { pushError, useClock, useConn, useSetup, useUi } from './store.ts';
 import { lensInfo } from './map/lens.ts';
+import { currentPath } from './sync.ts';
 
 /** What the controls and the keyboard do; every change to the run goes through the socket. */
 
@@ -70,7 +71,8 @@ export function fork(): void {
 }
 
 export async function copyLink(): Promise<boolean> {
-  const link = location.href;
+  // the view as it is now: the address bar may lag by up to a second while playing
+  const link = `${location.origin}${currentPath()}`;
   try {
     await navigator.clipboard.writeText(link);
     return true;

@@ -39,6 +39,25 @@ export function startViewportSync(): () => void {
   return () => un.forEach((f) => f());
 }
 
+/**
+ * The path and query that reproduce the view now: run, descriptor, time, lens, zoom. The address
+ * bar follows it at most once a second while playing, so a link is built from this, not read
+ * from the bar.
+ */
+export function currentPath(): string {
+  const { runId, descriptor } = useConn.getState();
+  const { lens, zoom } = useUi.getState();
+  const time = useClock.getState().time;
+  const q = formatUrlState({
+    run: runId ?? undefined,
+    descriptor: descriptor ?? undefined,
+    time: time > 0 ? time : undefined,
+    lens,
+    zoom: zoom ?? undefined,
+  });
+  return `${location.pathname}${q}`;
+}
+
 /** Keep the address bar reproducing the view: run, descriptor, time, lens, zoom (time at most once a second). */
 export function startUrlSync(): () => void {
   let lastWrite = 0;
@@ -46,17 +65,7 @@ export function startUrlSync(): () => void {
   const write = () => {
     timer = null;
     lastWrite = Date.now();
-    const { runId, descriptor } = useConn.getState();
-    const { lens, zoom } = useUi.getState();
-    const time = useClock.getState().time;
-    const q = formatUrlState({
-      run: runId ?? undefined,
-      descriptor: descriptor ?? undefined,
-      time: time > 0 ? time : undefined,
-      lens,
-      zoom: zoom ?? undefined,
-    });
-    const next = `${location.pathname}${q}`;
+    const next = currentPath();
     if (next !== `${location.pathname}${location.search}`) history.replaceState(null, '', next);
   };
   const schedule = () => {
