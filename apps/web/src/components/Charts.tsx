@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { HISTORY_CLASSES, HISTORY_LABELS } from '@agelab/protocol';
 import {
   CHART_SPECS,
@@ -9,12 +9,13 @@ import {
   chartRuns,
   historyView,
   latestWins,
+  type ChartSpec,
   type TimelineMark,
 } from '../charts/index.ts';
 import { runColours } from '../palette.ts';
 import { useClock, useConn, useHistory, useSeries, useUi } from '../store.ts';
 import { seekTo } from '../actions.ts';
-import { useThrottledVersion } from '../throttle.ts';
+import { useThrottledSlice, useThrottledVersion } from '../throttle.ts';
 import { BookmarkList, bookmarkMarks, useBookmarkMoments } from '../bookmarks/BookmarkList.tsx';
 
 /**
@@ -49,23 +50,22 @@ function useDomain(): [number, number] {
   return useMemo(() => [0, end], [end]);
 }
 
+/** How often a chart follows the series while playing. */
+const CHART_MS = 500;
+
 export function ChartsRow() {
   const welcome = useConn((s) => s.welcome);
-  // twice a second: ten charts redraw in one task, so a faster rate shows up as long tasks
-  const version = useThrottledVersion(useSeries, 500);
   const [hover, setHover] = useState<number | null>(null);
   // the brushed window lives in the UI store: the event log filters by it too
   const brush = useUi((s) => s.brush);
-  const setBrush = (w: [number, number] | null) => useUi.setState({ brush: w });
+  const setBrush = useCallback((w: [number, number] | null) => useUi.setState({ brush: w }), []);
   const auto = useDomain();
   const domain = brush ?? auto;
   const policies = welcome?.policies;
   const colours = useMemo(() => runColours(policies ?? []), [policies]);
   if (!welcome || !policies) return null;
-  const bufs = useSeries.getState().runs;
-  const inputs = policies.flatMap((p, r) =>
-    bufs[r] ? [{ name: p, colour: colours[r], buffer: bufs[r] }] : [],
-  );
+  // the charts whose series this server sends
+  const specs = CHART_SPECS.filter((spec) => chartRuns(spec, welcome.series, []) !== null);
   return (
     <section className="charts-section" aria-label="Charts">
       <div className="charts-head">
@@ -86,32 +86,67 @@ export function ChartsRow() {
         </p>
       </div>
       <div className="charts">
-        {CHART_SPECS.map((spec) => {
-          const runs = chartRuns(spec, welcome.series, inputs);
-          if (!runs) return null;
-          return (
-            <div className="chart-card" key={spec.id} data-chart={spec.id}>
-              <TimeSeriesChart
-                {...chartProps(spec)}
-                runs={runs}
-                domain={domain}
-                version={version}
-                height={120}
-                hoverTime={hover}
-                onHoverTime={setHover}
-                onBrush={(w) => setBrush(w)}
-              />
-            </div>
-          );
-        })}
+        {specs.map((spec, i) => (
+          <ChartCard
+            key={spec.id}
+            spec={spec}
+            // each chart redraws in its own task, spread over the period: ten charts redrawn in
+            // one task read as a long task (and a dropped frame) twice a second
+            phase={(i * CHART_MS) / specs.length}
+            policies={policies}
+            colours={colours}
+            domain={domain}
+            hover={hover}
+            onHover={setHover}
+            onBrush={setBrush}
+          />
+        ))}
       </div>
     </section>
   );
 }
 
+function ChartCard(props: {
+  spec: ChartSpec;
+  phase: number;
+  policies: readonly string[];
+  colours: readonly string[];
+  domain: readonly [number, number];
+  hover: number | null;
+  onHover: (t: number | null) => void;
+  onBrush: (w: [number, number] | null) => void;
+}) {
+  const { spec, policies, colours } = props;
+  const version = useThrottledVersion(useSeries, CHART_MS, props.phase);
+  const welcome = useConn((s) => s.welcome);
+  if (!welcome) return null;
+  // the buffers are read at render time: they grow (and are replaced) as frames arrive
+  const bufs = useSeries.getState().runs;
+  const inputs = policies.flatMap((p, r) =>
+    bufs[r] ? [{ name: p, colour: colours[r], buffer: bufs[r] }] : [],
+  );
+  const runs = chartRuns(spec, welcome.series, inputs);
+  if (!runs) return null;
+  return (
+    <div className="chart-card" data-chart={spec.id}>
+      <TimeSeriesChart
+        {...chartProps(spec)}
+        runs={runs}
+        domain={props.domain}
+        version={version}
+        height={120}
+        hoverTime={props.hover}
+        onHoverTime={props.onHover}
+        onBrush={props.onBrush}
+      />
+    </div>
+  );
+}
+
 export function HeatmapRow() {
   const welcome = useConn((s) => s.welcome);
-  const version = useThrottledVersion(useHistory, 500);
+  // a quarter period after the first chart: not in the same task as any of them
+  const version = useThrottledVersion(useHistory, CHART_MS, CHART_MS / 4 + 20);
   const cls = useUi((s) => s.heatClass);
   const domain = useDomain();
   if (!welcome) return null;
@@ -173,7 +208,10 @@ export function TimelineRow() {
   const welcome = useConn((s) => s.welcome);
   const log = useConn((s) => s.run?.knobLog);
   const driver = useConn((s) => s.role === 'driver' && s.status === 'open');
-  const time = useClock((s) => s.time);
+  // the thumb moves ten times a second while playing (each move relays out the row), exactly when paused
+  const time = useThrottledSlice(useClock, (s) => s.time, 100, {
+    settled: (s) => !s.playing,
+  });
   const [, axis] = useDomain();
   const furthest = Math.min(axis, Math.max(time, useConn.getState().run?.time ?? 0));
   const scrub = useMemo(

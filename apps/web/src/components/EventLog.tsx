@@ -6,7 +6,7 @@ import { eventWords, kindLabel, subscribedKinds, tailPath } from '../events/word
 import { useSelection } from '../inspector/store.ts';
 import { seekTo } from '../actions.ts';
 import { fmtInt } from '../format.ts';
-import { useThrottledVersion } from '../throttle.ts';
+import { useThrottledSlice, useThrottledVersion } from '../throttle.ts';
 import { runColour } from '../map/colours.ts';
 import './explain.css';
 
@@ -34,7 +34,8 @@ export function EventLog() {
   const version = useThrottledVersion(useEvents, playing ? 1000 : 250);
   const kind = useEvents((s) => s.kind);
   const run = useEvents((s) => s.run);
-  const dropped = useEvents((s) => s.dropped);
+  // under load some events are dropped on every frame: the count follows at the log's own pace
+  const dropped = useThrottledSlice(useEvents, (s) => s.dropped, playing ? 1000 : 250);
   const stepFrom = useEvents((s) => s.stepFrom);
   const brush = useUi((s) => s.brush);
   const selected = useUi((s) => s.selectedGfn);

@@ -4,7 +4,10 @@ import { EXCERPTS, type Excerpt } from '../kernel-code/excerpts.ts';
 import { takenLines, type Taken } from '../kernel-code/branches.ts';
 import { fmtInt } from '../format.ts';
 import { runColour } from '../map/colours.ts';
+import { useThrottledSlice } from '../throttle.ts';
 import './explain.css';
+
+const notPlaying = (): boolean => !useClock.getState().playing;
 
 /**
  * The kernel code panel: kvm_age_rmapp before and after the patch, page_referenced_one and
@@ -13,8 +16,10 @@ import './explain.css';
  */
 export function KernelCode() {
   const welcome = useConn((s) => s.welcome);
-  const branch = useEvents((s) => s.branch);
-  const decision = useEvents((s) => s.decision);
+  // while playing the branch changes on every EVENTS frame: twice a second is as fast as anyone
+  // reads it; paused, every step shows at once
+  const branch = useThrottledSlice(useEvents, (s) => s.branch, 500, { settled: notPlaying });
+  const decision = useThrottledSlice(useEvents, (s) => s.decision, 500, { settled: notPlaying });
   const playing = useClock((s) => s.playing);
   const policies = welcome?.policies ?? [];
   const rate = welcome?.rate ?? 1;

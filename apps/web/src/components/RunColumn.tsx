@@ -39,7 +39,8 @@ export function RunColumn({ run, policy }: { run: number; policy: string }) {
 }
 
 function Figures({ run }: { run: number }) {
-  useThrottledVersion(useCounters, 100);
+  // four times a second: each change of a figure's text relays out the column head
+  useThrottledVersion(useCounters, 250);
   const values = useCounters.getState().values;
   const welcome = useConn((s) => s.welcome);
   if (!welcome) return null;

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useClock, useConn, useSetup, useUi } from '../store.ts';
+import { useThrottledSlice } from '../throttle.ts';
 import { fmtSpeed } from '../format.ts';
 import {
   SPEEDS,
@@ -243,11 +244,18 @@ function SpeedPicker() {
   );
 }
 
+/** How often the clock's text follows the simulated time while playing. */
+const CLOCK_MS = 200;
+const stopped = (s: { playing: boolean }): boolean => !s.playing;
+
 function Clock() {
-  const time = useClock((s) => s.time);
+  // a few times a second while playing, exact at once when paused (useThrottledSlice)
+  const time = useThrottledSlice(useClock, (s) => s.time, CLOCK_MS, { settled: stopped });
   const playing = useClock((s) => s.playing);
   const asked = useClock((s) => s.speedAsked);
-  const reached = useClock((s) => s.speedReached);
+  const reached = useThrottledSlice(useClock, (s) => s.speedReached, 4 * CLOCK_MS, {
+    settled: stopped,
+  });
   const short = playing && asked > 0 && reached > 0 && reached < asked * 0.9;
   return (
     <span className="clock">

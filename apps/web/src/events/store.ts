@@ -104,9 +104,9 @@ export function onEventsFrame(f: EventsFrame): void {
   const s = useEvents.getState();
   const branch = scanBranch(f, s.branch[r] ?? null);
   const decision = scanDecision(f, s.decision[r] ?? null);
-  const dropped = s.dropped.slice();
-  dropped[r] = (dropped[r] ?? 0) + f.dropped;
-  const patch: Partial<EventsState> = { version: s.version + 1, dropped };
+  const patch: Partial<EventsState> = { version: s.version + 1 };
+  // a new array only when the count moved: the log re-renders when `dropped` changes
+  if (f.dropped > 0) patch.dropped = replaceAt(s.dropped, r, (s.dropped[r] ?? 0) + f.dropped);
   if (branch !== s.branch[r]) patch.branch = replaceAt(s.branch, r, branch);
   if (decision !== s.decision[r]) patch.decision = replaceAt(s.decision, r, decision);
   useEvents.setState(patch);
