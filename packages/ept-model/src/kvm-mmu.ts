@@ -102,6 +102,12 @@ export class KvmMmu {
   readonly reach: Uint8Array;
   /** First frame with no aliased gfn in it: only those get a REACH_4K or REACH_2M summary. */
   readonly firstPlainFrame: number;
+  /**
+   * Plain frames (from firstPlainFrame) whose reach is not REACH_4K. At 0 every gfn the guest
+   * reaches through its own address has a present 4K spte, and the per-reference loop needs no
+   * per-frame read at all (Simulation.consumeRefs): the steady state of a guest without THP.
+   */
+  framesNot4k: number;
   readonly rmap4k: RmapTable;
   readonly rmap2m: RmapTable;
   /** kvm->mmu_notifier_seq and mmu_notifier_count, include/linux/kvm_host.h v2.6.33. */
@@ -127,6 +133,7 @@ export class KvmMmu {
     this.small4kInFrame = new Uint16Array(this.frames);
     this.reach = new Uint8Array(this.frames);
     this.firstPlainFrame = Math.ceil(this.aliasedPages / KVM_PAGES_PER_HPAGE);
+    this.framesNot4k = Math.max(0, this.frames - this.firstPlainFrame);
     this.rmap4k = new RmapTable(this.guestPages);
     this.rmap2m = new RmapTable(this.frames);
   }
@@ -189,7 +196,7 @@ export class KvmMmu {
     this.spte4k[i] = this.policy.shadowAccessedMask ? SPTE_PRESENT | SPTE_ACCESSED : SPTE_PRESENT;
     const f = gfn >>> HPAGE_SHIFT;
     if (++this.small4kInFrame[f] === this.framePages(f) && f >= this.firstPlainFrame)
-      this.reach[f] = REACH_4K;
+      this.setReach(f, REACH_4K);
     this.rmapAdd(this.rmap4k, gfn, i, 1);
   }
 
@@ -216,10 +223,20 @@ export class KvmMmu {
     this.spte2m[frame] = this.policy.shadowAccessedMask
       ? SPTE_PRESENT | SPTE_ACCESSED
       : SPTE_PRESENT;
-    if (frame >= this.firstPlainFrame) this.reach[frame] = REACH_2M;
+    if (frame >= this.firstPlainFrame) this.setReach(frame, REACH_2M);
     this.stats[LARGEPAGES]++;
     this.stats[LARGE_SPTES]++;
     this.rmapAdd(this.rmap2m, frame, frame, 2);
+  }
+
+  /** Writes a frame's REACH_* summary, keeping framesNot4k (frames below firstPlainFrame stay MIXED). */
+  private setReach(f: number, v: number): void {
+    if (f < this.firstPlainFrame) return;
+    const old = this.reach[f];
+    if (old === v) return;
+    if (old === REACH_4K) this.framesNot4k++;
+    else if (v === REACH_4K) this.framesNot4k--;
+    this.reach[f] = v;
   }
 
   /** Gfns in 2M frame f (the last frame of a guest may be partial). */
@@ -252,13 +269,13 @@ export class KvmMmu {
       bits = this.spte4k[spte];
       this.spte4k[spte] = 0;
       this.small4kInFrame[gfn >>> HPAGE_SHIFT]--;
-      this.reach[gfn >>> HPAGE_SHIFT] = REACH_MIXED;
+      this.setReach(gfn >>> HPAGE_SHIFT, REACH_MIXED);
       freed = this.rmap4k.remove(index, spte);
     } else {
       gfn = index << HPAGE_SHIFT;
       bits = this.spte2m[index];
       this.spte2m[index] = 0;
-      this.reach[index] = REACH_MIXED;
+      this.setReach(index, REACH_MIXED);
       // kvm_unmap_rmapp() never decrements kvm->stat.lpages (arch/x86/kvm/mmu.c v2.6.33, v2.6.38)
       s[LARGE_SPTES]--;
       freed = this.rmap2m.remove(index, spte);
