@@ -20,7 +20,7 @@ function faultedIn(): Simulation {
   return sim;
 }
 
-const counter = (sim: Simulation, name: string): number =>
+const counter = (sim: Simulation, name: (typeof ALL_COUNTERS.names)[number]): number =>
   sim.counters[ALL_COUNTERS.names.indexOf(name)];
 
 describe('the per-reference loop once every frame is 4K-mapped', () => {

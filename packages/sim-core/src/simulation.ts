@@ -51,6 +51,9 @@ export function hostConfigOf(
  * counter vector, one event log. It consumes references handed to it; the clock, the workload
  * and lockstep comparison live in Comparison.
  */
+/** Spte bytes (one per 4K gfn) that stay in a core's L2 cache with the rest of the hot loop's data. */
+const SPTE_BYTES_IN_CACHE = 1 << 18;
+
 export class Simulation {
   readonly counters: Float64Array;
   readonly host: HostMm;
@@ -152,6 +155,12 @@ export class Simulation {
     const SHIFT = HPAGE_SHIFT;
     const R4K = REACH_4K;
     const R2M = REACH_2M;
+    // A guest whose spte bytes fit in the core's cache reads the gfn's own spte first: under
+    // pressure most frames are REACH_MIXED, and the frame's byte would be a second load and an
+    // unpredictable branch before it. Larger guests read the frame's byte first, since a random
+    // load from a large per-gfn array holds up the loop (BENCHMARKS.md, hot-path). Either order
+    // finds the same spte: a present 2M spte leaves no 4K spte in its frame.
+    const byFrame = spte4k.length > SPTE_BYTES_IN_CACHE;
     let via2m = 0;
     let idle = 0;
     if (this.policy.shadowAccessedMask) {
@@ -164,15 +173,17 @@ export class Simulation {
         }
         lastTouch[g] = t0 + i;
         const f = g >>> SHIFT;
-        const r = reach[f];
-        if (r === R4K) {
-          spte4k[g] = a; // the hardware sets the accessed bit
-          continue;
-        }
-        if (r === R2M) {
-          via2m++;
-          spte2m[f] = a;
-          continue;
+        if (byFrame) {
+          const r = reach[f];
+          if (r === R4K) {
+            spte4k[g] = a; // the hardware sets the accessed bit
+            continue;
+          }
+          if (r === R2M) {
+            via2m++;
+            spte2m[f] = a;
+            continue;
+          }
         }
         const v = spte4k[g];
         if (v !== 0) {
@@ -207,11 +218,13 @@ export class Simulation {
         }
         lastTouch[g] = t0 + i;
         const f = g >>> SHIFT;
-        const r = reach[f];
-        if (r === R4K) continue;
-        if (r === R2M) {
-          via2m++;
-          continue;
+        if (byFrame) {
+          const r = reach[f];
+          if (r === R4K) continue;
+          if (r === R2M) {
+            via2m++;
+            continue;
+          }
         }
         if (spte4k[g] !== 0) continue;
         if (spte2m[f] !== 0) {
