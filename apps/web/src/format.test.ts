@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fmtDelta, fmtInt, fmtMiB, fmtRate, fmtSpeed } from './format.ts';
+import { fmtCount, fmtDelta, fmtInt, fmtMiB, fmtRate, fmtSpeed } from './format.ts';
 
 describe('formatting', () => {
   it('prints differences to the first column as signed percentages', () => {
@@ -24,5 +24,21 @@ describe('formatting', () => {
   it('prints pages in MiB', () => {
     expect(fmtMiB(65536)).toBe('256 MiB');
     expect(fmtMiB(384)).toBe('1.5 MiB');
+  });
+});
+
+describe('fmtCount', () => {
+  it('is exact below 100,000 and three significant digits above, with k, M and G', () => {
+    expect(fmtCount(99_999)).toBe('99,999');
+    expect(fmtCount(656_933)).toBe('657k');
+    expect(fmtCount(1_181_188)).toBe('1.18M');
+    expect(fmtCount(1_000_000)).toBe('1M');
+    expect(fmtCount(12_500_000)).toBe('12.5M');
+    expect(fmtCount(3.2e9)).toBe('3.2G');
+    expect(fmtCount(NaN)).toBe('–');
+  });
+  it('short: three significant digits from 1,000 (the other count of a pair is large)', () => {
+    expect(fmtCount(92_887, true)).toBe('92.9k');
+    expect(fmtCount(999, true)).toBe('999');
   });
 });

@@ -4,6 +4,20 @@
 const INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 export const fmtInt = (n: number): string => (Number.isFinite(n) ? INT.format(Math.round(n)) : '–');
 
+/**
+ * A count in at most five characters or so: exact below 100,000, else three significant digits
+ * ("657k", "1.18M"). For a pair of counts in one figure ("rmap adds / removes"), where two exact
+ * seven-digit numbers do not fit a column head's cell.
+ */
+export function fmtCount(n: number, short = false): string {
+  if (!Number.isFinite(n)) return '–';
+  const a = Math.abs(n);
+  // `short`: the other count of a pair is short, so this one is too (on the same footing)
+  if (a < (short ? 1e3 : 1e5)) return fmtInt(n);
+  const [d, unit] = a >= 1e9 ? [1e9, 'G'] : a >= 1e6 ? [1e6, 'M'] : [1e3, 'k'];
+  return `${(n / d).toPrecision(3).replace(/\.?0+$/, '')}${unit}`;
+}
+
 export function fmtRate(n: number): string {
   if (!Number.isFinite(n)) return '–';
   const a = Math.abs(n);

@@ -1,5 +1,5 @@
 import { useConn, useCounters, useSetup } from '../store.ts';
-import { fmtDelta, fmtInt } from '../format.ts';
+import { fmtCount, fmtDelta, fmtInt } from '../format.ts';
 import { runColour } from '../map/colours.ts';
 import { MemoryMap } from '../map/MemoryMap.tsx';
 import { FIGURES } from './figures.ts';
@@ -55,7 +55,10 @@ function Figures({ run }: { run: number }) {
         const v = at(run, f.name);
         const w = f.with ? at(run, f.with) : NaN;
         const base = at(0, f.name);
-        const text = f.ratio ? (Number.isFinite(v) ? `${v.toFixed(2)}×` : '–') : fmtInt(v);
+        // a pair ("adds / removes") in short form: two exact seven-digit counts overflow the cell
+        const short = Math.max(Math.abs(v), Math.abs(w)) >= 1e5;
+        const count = (n: number) => (f.with ? fmtCount(n, short) : fmtInt(n));
+        const text = f.ratio ? (Number.isFinite(v) ? `${v.toFixed(2)}×` : '–') : count(v);
         const delta = run > 0 ? fmtDelta(v, base) : '';
         return (
           <div
@@ -70,7 +73,7 @@ function Figures({ run }: { run: number }) {
             <dd>
               <span className="figure-value">
                 {text}
-                {f.with && Number.isFinite(w) ? ` / ${fmtInt(w)}` : ''}
+                {f.with && Number.isFinite(w) ? ` / ${count(w)}` : ''}
               </span>
               {delta && <span className={`delta ${deltaTone(f.name, v, base)}`}>{delta}</span>}
             </dd>
