@@ -420,7 +420,8 @@ export class KvmMmu {
 
   /** A deep copy for checkpoints and forks; `stats`, `host` and `events` are supplied by the new owner. */
   cloneFor(host: KvmHost, stats: Float64Array, events: EventSink): KvmMmu {
-    const c = Object.create(KvmMmu.prototype) as KvmMmu;
+    // From the constructor (an empty guest), then filled in: see RmapTable.clone.
+    const c = new KvmMmu({ guestPages: 0 }, this.policy, host, stats, events);
     Object.assign(c, this, {
       spte4k: this.spte4k.slice(),
       spte2m: this.spte2m.slice(),

@@ -250,7 +250,8 @@ export class HostMm implements KvmHost {
 
   /** A deep copy sharing nothing; KVM and the counter vector are re-attached by the caller. */
   cloneWith(c: Float64Array, events: EventSink): HostMm {
-    const m = Object.create(HostMm.prototype) as HostMm;
+    // from the constructor (an empty guest, no swap), not Object.create (see RmapTable.clone)
+    const m = new HostMm({ ...this.cfg, guestPages: 0, swapPages: 0 }, c, events);
     const flags = this.flags.slice();
     Object.assign(m, this, {
       c,

@@ -81,7 +81,8 @@ export class LruLists {
   }
 
   cloneWith(flags: Uint8Array): LruLists {
-    const c = Object.create(LruLists.prototype) as LruLists;
+    // from the constructor, not Object.create (see RmapTable.clone)
+    const c = new LruLists(0, flags);
     Object.assign(c, this, {
       next: this.next.slice(),
       prev: this.prev.slice(),

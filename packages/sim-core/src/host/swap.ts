@@ -49,8 +49,7 @@ export class SwapDevice {
   }
 
   clone(): SwapDevice {
-    const c = Object.create(SwapDevice.prototype) as SwapDevice;
-    Object.assign(c, this, { owner: this.owner.slice() });
-    return c;
+    // from the constructor, not Object.create (see RmapTable.clone)
+    return Object.assign(new SwapDevice(0), this, { owner: this.owner.slice() });
   }
 }
