@@ -97,8 +97,7 @@ export function ChartsRow() {
           <ChartCard
             key={spec.id}
             spec={spec}
-            // each chart redraws in its own task, spread over the period: ten charts redrawn in
-            // one task read as a long task (and a dropped frame) twice a second
+            // the charts redraw in slots spread over the period (chartPhase)
             phase={chartPhase(i)}
             policies={policies}
             colours={colours}
