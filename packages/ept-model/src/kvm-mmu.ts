@@ -195,8 +195,7 @@ export class KvmMmu {
     // set_spte() puts shadow_accessed_mask into every non-speculative spte.
     this.spte4k[i] = this.policy.shadowAccessedMask ? SPTE_PRESENT | SPTE_ACCESSED : SPTE_PRESENT;
     const f = gfn >>> HPAGE_SHIFT;
-    if (++this.small4kInFrame[f] === this.framePages(f) && f >= this.firstPlainFrame)
-      this.setReach(f, REACH_4K);
+    if (++this.small4kInFrame[f] === this.framePages(f)) this.setReach(f, REACH_4K);
     this.rmapAdd(this.rmap4k, gfn, i, 1);
   }
 
@@ -223,7 +222,7 @@ export class KvmMmu {
     this.spte2m[frame] = this.policy.shadowAccessedMask
       ? SPTE_PRESENT | SPTE_ACCESSED
       : SPTE_PRESENT;
-    if (frame >= this.firstPlainFrame) this.setReach(frame, REACH_2M);
+    this.setReach(frame, REACH_2M);
     this.stats[LARGEPAGES]++;
     this.stats[LARGE_SPTES]++;
     this.rmapAdd(this.rmap2m, frame, frame, 2);
