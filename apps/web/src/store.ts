@@ -68,6 +68,9 @@ export interface ClockState {
   speedAsked: number;
   speedReached: number;
 }
+/** The run is not playing: paced readouts then show the exact clock at once (throttle.ts). */
+export const clockStopped = (s: ClockState): boolean => !s.playing;
+
 export const useClock = create<ClockState>(() => ({
   time: 0,
   refIndex: 0,

@@ -107,3 +107,10 @@ export function useThrottledVersion<S extends { version: number }>(
 }
 
 const versionOf = (s: { version: number }): number => s.version;
+
+/**
+ * How often the readouts that follow the clock (its text, the timeline's thumb, the column
+ * heads' figures) change while playing. One period for all of them, so they change in the same
+ * task: each change of the page costs a paint, layerize and commit of the whole document.
+ */
+export const READOUT_MS = 200;

@@ -13,9 +13,9 @@ import {
   type TimelineMark,
 } from '../charts/index.ts';
 import { runColours } from '../palette.ts';
-import { useClock, useConn, useHistory, useSeries, useUi } from '../store.ts';
+import { clockStopped, useClock, useConn, useHistory, useSeries, useUi } from '../store.ts';
 import { seekTo } from '../actions.ts';
-import { useThrottledSlice, useThrottledVersion } from '../throttle.ts';
+import { READOUT_MS, useThrottledSlice, useThrottledVersion } from '../throttle.ts';
 import { BookmarkList, bookmarkMarks, useBookmarkMoments } from '../bookmarks/BookmarkList.tsx';
 
 /**
@@ -53,7 +53,7 @@ function useDomain(): [number, number] {
 /** How often a chart follows the series while playing. */
 const CHART_MS = 500;
 /**
- * Chart i's phase: two charts a slot, slots on the clock's 100 ms grid. Each redraw of the
+ * Chart i's phase: two charts a slot, five slots 100 ms apart. Each redraw of the
  * page costs a fixed price besides its own work (paint, layerize and commit of the whole
  * document, a few ms), so views that change at the same moment should change in one task; ten
  * charts in one task, though, was a long task.
@@ -151,8 +151,8 @@ function ChartCard(props: {
 
 export function HeatmapRow() {
   const welcome = useConn((s) => s.welcome);
-  // a quarter period after the first chart: not in the same task as any of them
-  const version = useThrottledVersion(useHistory, CHART_MS, CHART_MS / 4 + 20);
+  // between two chart slots (chartPhase): never in the same task as a chart
+  const version = useThrottledVersion(useHistory, CHART_MS, 150);
   const cls = useUi((s) => s.heatClass);
   const domain = useDomain();
   if (!welcome) return null;
@@ -214,10 +214,8 @@ export function TimelineRow() {
   const welcome = useConn((s) => s.welcome);
   const log = useConn((s) => s.run?.knobLog);
   const driver = useConn((s) => s.role === 'driver' && s.status === 'open');
-  // the thumb moves with the clock's text (5 Hz, in the same task) while playing, exactly when paused
-  const time = useThrottledSlice(useClock, (s) => s.time, 200, {
-    settled: (s) => !s.playing,
-  });
+  // the thumb moves with the clock's text while playing, exactly when paused
+  const time = useThrottledSlice(useClock, (s) => s.time, READOUT_MS, { settled: clockStopped });
   const [, axis] = useDomain();
   const furthest = Math.min(axis, Math.max(time, useConn.getState().run?.time ?? 0));
   const scrub = useMemo(

@@ -1,4 +1,4 @@
-import { useConn, useClock } from '../store.ts';
+import { clockStopped, useConn, useClock } from '../store.ts';
 import { useEvents } from '../events/store.ts';
 import { EXCERPTS, type Excerpt } from '../kernel-code/excerpts.ts';
 import { takenLines, type Taken } from '../kernel-code/branches.ts';
@@ -7,7 +7,7 @@ import { runColour } from '../map/colours.ts';
 import { useThrottledSlice } from '../throttle.ts';
 import './explain.css';
 
-const notPlaying = (): boolean => !useClock.getState().playing;
+const notPlaying = (): boolean => clockStopped(useClock.getState());
 
 /**
  * The kernel code panel: kvm_age_rmapp before and after the patch, page_referenced_one and

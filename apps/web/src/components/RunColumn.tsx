@@ -3,7 +3,7 @@ import { fmtCount, fmtDelta, fmtInt } from '../format.ts';
 import { runColour } from '../map/colours.ts';
 import { MemoryMap } from '../map/MemoryMap.tsx';
 import { FIGURES } from './figures.ts';
-import { useThrottledVersion } from '../throttle.ts';
+import { READOUT_MS, useThrottledVersion } from '../throttle.ts';
 
 /** One line on what each policy does, when /api/policies has not answered (or lacks it). */
 const FALLBACK: Record<string, string> = {
@@ -39,9 +39,8 @@ export function RunColumn({ run, policy }: { run: number; policy: string }) {
 }
 
 function Figures({ run }: { run: number }) {
-  // five times a second, in the task that moves the clock: each change of a figure's text relays
-  // out the column head
-  useThrottledVersion(useCounters, 200);
+  // with the clock, in the task that moves it: each change of a figure's text relays out the head
+  useThrottledVersion(useCounters, READOUT_MS);
   const values = useCounters.getState().values;
   const welcome = useConn((s) => s.welcome);
   if (!welcome) return null;

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import { useClock, useConn, useSetup, useUi } from '../store.ts';
-import { useThrottledSlice } from '../throttle.ts';
+import { clockStopped, useClock, useConn, useSetup, useUi } from '../store.ts';
+import { READOUT_MS, useThrottledSlice } from '../throttle.ts';
 import { fmtSpeed } from '../format.ts';
 import {
   SPEEDS,
@@ -244,17 +244,13 @@ function SpeedPicker() {
   );
 }
 
-/** How often the clock's text follows the simulated time while playing. */
-const CLOCK_MS = 200;
-const stopped = (s: { playing: boolean }): boolean => !s.playing;
-
 function Clock() {
   // a few times a second while playing, exact at once when paused (useThrottledSlice)
-  const time = useThrottledSlice(useClock, (s) => s.time, CLOCK_MS, { settled: stopped });
+  const time = useThrottledSlice(useClock, (s) => s.time, READOUT_MS, { settled: clockStopped });
   const playing = useClock((s) => s.playing);
   const asked = useClock((s) => s.speedAsked);
-  const reached = useThrottledSlice(useClock, (s) => s.speedReached, 4 * CLOCK_MS, {
-    settled: stopped,
+  const reached = useThrottledSlice(useClock, (s) => s.speedReached, 4 * READOUT_MS, {
+    settled: clockStopped,
   });
   const short = playing && asked > 0 && reached > 0 && reached < asked * 0.9;
   return (
