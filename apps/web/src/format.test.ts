@@ -34,6 +34,9 @@ describe('fmtCount', () => {
     expect(fmtCount(1_181_188)).toBe('1.18M');
     expect(fmtCount(1_000_000)).toBe('1M');
     expect(fmtCount(12_500_000)).toBe('12.5M');
+    expect(fmtCount(100_192)).toBe('100k');
+    expect(fmtCount(20_000_000)).toBe('20M');
+    expect(fmtCount(1_500_000)).toBe('1.5M');
     expect(fmtCount(3.2e9)).toBe('3.2G');
     expect(fmtCount(NaN)).toBe('–');
   });

@@ -12,10 +12,11 @@ export const fmtInt = (n: number): string => (Number.isFinite(n) ? INT.format(Ma
 export function fmtCount(n: number, short = false): string {
   if (!Number.isFinite(n)) return '–';
   const a = Math.abs(n);
-  // `short`: the other count of a pair is short, so this one is too (on the same footing)
+  // `short`: the pair is shown short (one of its counts is large), so this one is too, from 1,000
   if (a < (short ? 1e3 : 1e5)) return fmtInt(n);
   const [d, unit] = a >= 1e9 ? [1e9, 'G'] : a >= 1e6 ? [1e6, 'M'] : [1e3, 'k'];
-  return `${(n / d).toPrecision(3).replace(/\.?0+$/, '')}${unit}`;
+  // trailing zeros of the fraction only: 100.192k is "100k", not "1k"
+  return `${(n / d).toPrecision(3).replace(/\.0+$|(\.\d*?)0+$/, '$1')}${unit}`;
 }
 
 export function fmtRate(n: number): string {
