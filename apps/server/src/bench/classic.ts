@@ -191,7 +191,9 @@ function run(quick: boolean, opts: ClassicOptions, log: (l: string) => void): Be
         `for ${scenario.rate} references and ${Math.round(work.steady / (seconds - boot))} kernel events per ` +
         `policy per simulated s (${round((steadyMsPerSec / (3 * scenario.rate)) * 1e6)} ns per reference per ` +
         `policy, events included). Meeting the goal needs both: the boot's reclaim cheaper per event (in a ` +
-        `line-level CPU profile its hottest lines are first loads from per-page arrays of pages visited in LRU ` +
-        `order: page_referenced's ground-truth check, the LRU links, the rmap heads) and the steady state's per-reference path faster.`,
+        `sampling profile annotated per instruction, perf on the JIT's code, the time is spread over the reclaim ` +
+        `functions, none above a tenth, and inside them it sits on first loads of the per-page arrays of a page ` +
+        `reclaim reaches in LRU order: in page_referenced a fifth of the samples wait on the page's last-touch and ` +
+        `verdict times, the ground-truth check) and the steady state's per-reference path faster.`,
   };
 }
