@@ -194,6 +194,8 @@ function run(quick: boolean, opts: ClassicOptions, log: (l: string) => void): Be
         `sampling profile annotated per instruction, perf on the JIT's code, the time is spread over the reclaim ` +
         `functions, none above a tenth, and inside them it sits on first loads of the per-page arrays of a page ` +
         `reclaim reaches in LRU order: in page_referenced a fifth of the samples wait on the page's last-touch and ` +
-        `verdict times, the ground-truth check) and the steady state's per-reference path faster.`,
+        `verdict times, the ground-truth check, and in shrink_inactive_list a third wait on one load, the LRU's ` +
+        `prev link that isolation follows up the list, one dependent miss per page) and the steady state's ` +
+        `per-reference path faster.`,
   };
 }

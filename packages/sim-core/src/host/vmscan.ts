@@ -75,8 +75,8 @@ export function shrinkZone(mm: HostMm, priority: number, already: number): numbe
   const nr = [0, 0];
   for (const l of [LRU_INACTIVE_ANON, LRU_ACTIVE_ANON]) {
     let scan = mm.lru.nrPages[l];
-    // scan >>= priority as the kernel writes it (a list holds < 2^32 pages); 2 ** priority was a
-    // call into pow() on every shrink_zone
+    // scan >>= priority as the kernel writes it (a list holds < 2^32 pages); 2 ** priority is a
+    // pow() call
     if (priority || noswap) scan = Math.floor(((scan >>> priority) * percent) / 100);
     nr[l] = nrScanTryBatch(mm, scan, l);
   }
